@@ -1,0 +1,426 @@
+package io.keel.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongUnaryOperator;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.keel.store.commitlog.CommitLog;
+import io.keel.store.commitlog.CommitLogRecovery;
+import io.keel.store.commitlog.CommitLogSegment;
+import io.keel.store.commitlog.Flusher;
+import io.keel.store.commitlog.RecordLayout;
+import io.keel.store.commitlog.StoreMetricsRecorder;
+import io.keel.store.queue.ConsumeQueue;
+import io.keel.store.queue.ConsumeQueueTable;
+import io.keel.store.queue.Dispatcher;
+import io.keel.store.recovery.Checkpoint;
+import io.keel.store.recovery.StoreLock;
+
+/**
+ * The storage engine: one CommitLog for every record of every queue, a ConsumeQueue per queue built
+ * from it by the dispatcher, recovery from the log after a crash, and retention below a watermark
+ * the owner supplies. Thread-safe; open it with {@link #open(StoreConfig)} and close it once.
+ */
+public final class MessageStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MessageStore.class);
+
+    private final StoreConfig config;
+    private final StoreLayout layout;
+    private final StoreLock lock;
+    private final CommitLog log;
+    private final ConsumeQueueTable queues;
+    private final Dispatcher dispatcher;
+    private final Flusher flusher;
+    private final StoreMetricsRecorder metrics;
+    private final Housekeeping housekeeping;
+    private final RecoveryReport recoveryReport;
+    private volatile LongUnaryOperator watermarkHook = LongUnaryOperator.identity();
+    private volatile boolean closed;
+
+    /** What {@link #open} found: whether it scanned the log, where the data ends, why it stopped. */
+    public record RecoveryReport(boolean crashed, boolean scanned, long scanStart, long endOffset, String stopReason,
+            boolean consumeQueuesRebuilt) {
+    }
+
+    private MessageStore(StoreConfig config, StoreLayout layout, StoreLock lock) throws IOException {
+        this.config = config;
+        this.layout = layout;
+        this.lock = lock;
+        this.metrics = new StoreMetricsRecorder();
+        boolean crashed = Files.exists(layout.abortMarker);
+        Checkpoint checkpoint = readCheckpoint(layout.checkpoint);
+        boolean withChannel = config.writeMode() == WriteMode.FILE_CHANNEL;
+        CommitLogRecovery.Result recovered = CommitLogRecovery.recover(layout.commitLog, config, checkpoint,
+                crashed, withChannel);
+        long end = recovered.endOffset();
+        this.log = new CommitLog(config, layout.commitLog, recovered.segments(), end, metrics);
+        this.queues = new ConsumeQueueTable(layout.consumeQueues, config.consumeQueueEntriesPerSegment());
+        long min = log.minOffset();
+        boolean rebuild = needsRebuild(checkpoint, end > min);
+        if (rebuild) {
+            LOG.warn("store {}: rebuilding every consume queue from the commit log", layout.root);
+            deleteTree(layout.consumeQueues);
+        } else {
+            queues.load(min);
+            queues.truncateTo(end);
+        }
+        long dispatchFrom = rebuild || checkpoint == null ? min
+                : Math.max(min, Math.min(checkpoint.dispatchedOffset(), end));
+        this.dispatcher = new Dispatcher(log, queues, this::dispatchWatermark, dispatchFrom);
+        dispatcher.dispatchUpTo(end);
+        queues.resetAssignedOffsets();
+        queues.flushAll();
+        new Checkpoint(end, end, queues.size(), System.currentTimeMillis()).write(layout.checkpoint);
+        this.recoveryReport = new RecoveryReport(crashed, recovered.scanned(), recovered.scanStart(), end,
+                recovered.stopReason(), rebuild);
+        Files.write(layout.abortMarker, new byte[0]);
+        log.setWriteListener(config.flushMode() == FlushMode.ASYNC_FLUSH ? dispatcher.wakeup() : null);
+        this.flusher = new Flusher(log, config.flushMode(), config.asyncFlushIntervalMillis(),
+                dispatcher.wakeup()::signal);
+        this.housekeeping = new Housekeeping(this);
+        housekeeping.checkDisk();
+        flusher.start();
+        dispatcher.start();
+        housekeeping.start();
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code config.dataDirectory()}, recovering after a
+     * crash. Fails with {@link StoreException.Locked} if another store holds the directory.
+     */
+    public static MessageStore open(StoreConfig config) throws IOException {
+        config.validate();
+        StoreLayout layout = new StoreLayout(config.dataDirectory());
+        Files.createDirectories(layout.commitLog);
+        StoreLock lock = StoreLock.acquire(layout.root);
+        try {
+            layout.checkFixedSettings(config);
+            return new MessageStore(config, layout, lock);
+        } catch (IOException | RuntimeException | Error e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static Checkpoint readCheckpoint(Path file) {
+        try {
+            return Checkpoint.read(file);
+        } catch (IOException e) {
+            LOG.warn("store: ignoring the checkpoint ({}); the whole commit log is validated instead", e.getMessage());
+            return null;
+        }
+    }
+
+    private boolean needsRebuild(Checkpoint checkpoint, boolean logHasData) throws IOException {
+        if (!logHasData) {
+            return false;
+        }
+        if (!Files.isDirectory(layout.consumeQueues)) {
+            return true;
+        }
+        int found = 0;
+        try (Stream<Path> dests = Files.list(layout.consumeQueues)) {
+            for (Path d : (Iterable<Path>) dests::iterator) {
+                try (Stream<Path> ids = Files.list(d)) {
+                    found += (int) ids.count();
+                }
+            }
+        }
+        return found == 0 || (checkpoint != null && found < checkpoint.queueCount());
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private long dispatchWatermark() {
+        long confirmed = config.flushMode() == FlushMode.SYNC_FLUSH ? log.flushedOffset() : log.writtenOffset();
+        return Math.min(confirmed, watermarkHook.applyAsLong(confirmed));
+    }
+
+    /**
+     * Lowers the dispatch watermark: records become visible to readers only below
+     * {@code hook(confirmed)} (replication passes min(confirmed, replicated)). Never raises it.
+     */
+    public void setDispatchWatermarkHook(LongUnaryOperator hook) {
+        this.watermarkHook = hook;
+        dispatcher.wakeup().signal();
+    }
+
+    /** Wakes the dispatcher, e.g. after the watermark hook's input moved. */
+    public void watermarkChanged() {
+        dispatcher.wakeup().signal();
+    }
+
+    public StoreConfig config() {
+        return config;
+    }
+
+    public RecoveryReport recoveryReport() {
+        return recoveryReport;
+    }
+
+    // ---- appends -------------------------------------------------------------------------------
+
+    /** Appends one record; {@code cb} completes per the flush mode. Never blocks on the disk. */
+    public void append(AppendRecord record, AppendCallback cb) {
+        if (closed) {
+            cb.failed(new StoreException.Closed("store " + layout.root + " is closed"));
+            return;
+        }
+        log.append(record, queues, cb);
+    }
+
+    /** Appends one record and returns a future of where it landed. */
+    public CompletableFuture<AppendResult> append(AppendRecord record) {
+        AppendFuture f = new AppendFuture();
+        append(record, f);
+        return f;
+    }
+
+    /** Appends records under one lock hold; each succeeds or fails on its own, in order. */
+    public CompletableFuture<List<AppendResult>> appendBatch(List<AppendRecord> records) {
+        List<AppendFuture> futures = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            futures.add(new AppendFuture());
+        }
+        if (closed) {
+            futures.forEach(f -> f.failed(new StoreException.Closed("store " + layout.root + " is closed")));
+        } else {
+            log.appendBatch(records, queues, futures);
+        }
+        return CompletableFuture.allOf(futures.toArray(new CompletableFuture[0]))
+                .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
+    }
+
+    // ---- reads ---------------------------------------------------------------------------------
+
+    /**
+     * The record at {@code physicalOffset} as a read-only slice of the mapped log (no copy). Close
+     * the slice when done with it.
+     */
+    public RecordSlice read(long physicalOffset) {
+        long min = log.minOffset();
+        long end = log.writtenOffset();
+        if (physicalOffset < min) {
+            throw new StoreException.OffsetOutOfRange("commit log offset " + physicalOffset
+                    + " is below the oldest stored offset " + min + " (deleted by retention)");
+        }
+        if (physicalOffset >= end) {
+            throw new StoreException.OffsetOutOfRange("commit log offset " + physicalOffset
+                    + " is beyond the end of the commit log (" + end + ")");
+        }
+        CommitLogSegment segment = log.segmentFor(physicalOffset);
+        if (segment == null || !segment.retain()) {
+            throw new StoreException.OffsetOutOfRange("commit log offset " + physicalOffset
+                    + " is no longer stored (deleted by retention)");
+        }
+        ByteBuffer view = segment.readView();
+        int rel = (int) (physicalOffset - segment.startOffset());
+        int total = view.getInt(rel + RecordLayout.TOTAL_SIZE);
+        if (view.getInt(rel + RecordLayout.MAGIC) != RecordLayout.MAGIC_V1 || total < RecordLayout.HEADER_SIZE
+                || total > segment.size() - rel || view.getLong(rel + RecordLayout.PHYSICAL_OFFSET) != physicalOffset) {
+            segment.release();
+            throw new StoreException("commit log offset " + physicalOffset + " is not the start of a record");
+        }
+        return new RecordSlice(segment, view.slice(rel, total));
+    }
+
+    private ConsumeQueue queue(QueueKey key) {
+        ConsumeQueue q = queues.get(key);
+        if (q == null) {
+            throw new StoreException.UnknownQueue("queue " + key + " has no records in the store at " + layout.root);
+        }
+        return q;
+    }
+
+    /** Whether any record of {@code key} was ever appended (or recovered). */
+    public boolean hasQueue(QueueKey key) {
+        return queues.get(key) != null;
+    }
+
+    /** Every queue the store knows. */
+    public List<QueueKey> queueKeys() {
+        return queues.all().stream().map(ConsumeQueue::key).toList();
+    }
+
+    /**
+     * Reads up to {@code max} dispatched entries of {@code key} from {@code fromOffset} into {@code out};
+     * returns how many. At or beyond the maximum it returns 0 (nothing new yet).
+     */
+    public int readQueue(QueueKey key, long fromOffset, int max, ConsumeQueueBatch out) {
+        ConsumeQueue q = queue(key);
+        if (fromOffset < q.minOffset()) {
+            throw new StoreException.OffsetOutOfRange("queue " + key + ": offset " + fromOffset
+                    + " is below the oldest stored offset " + q.minOffset());
+        }
+        return q.read(fromOffset, max, out);
+    }
+
+    public long minQueueOffset(QueueKey key) {
+        return queue(key).minOffset();
+    }
+
+    /** One past the last dispatched entry of {@code key}. */
+    public long maxQueueOffset(QueueKey key) {
+        return queue(key).maxOffset();
+    }
+
+    /**
+     * The first queue offset of {@code key} whose record was stored at or after {@code epochMillis}
+     * ({@link #maxQueueOffset} if none): "seek to time". Store timestamps never decrease along the log.
+     */
+    public long queueOffsetForTimestamp(QueueKey key, long epochMillis) {
+        ConsumeQueue q = queue(key);
+        long lo = q.minOffset();
+        long hi = q.maxOffset();
+        while (lo < hi) {
+            long mid = (lo + hi) >>> 1;
+            long physical = q.commitLogOffsetAt(mid);
+            long ts;
+            if (physical < 0) {
+                ts = Long.MIN_VALUE;
+            } else {
+                try (RecordSlice slice = read(physical)) {
+                    ts = slice.record().storeTimestamp();
+                }
+            }
+            if (ts < epochMillis) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * Calls {@code listener} for every record from {@code fromOffset} (a record boundary) up to the
+     * dispatched offset, in log order, on the calling thread; returns the offset reached. For owners
+     * rebuilding their state from the log.
+     */
+    public long scan(long fromOffset, DispatchListener listener) {
+        return new LogScanner(log).scan(Math.max(fromOffset, log.minOffset()), dispatcher.dispatchedOffset(), listener);
+    }
+
+    public void addDispatchListener(DispatchListener listener) {
+        dispatcher.addListener(listener);
+    }
+
+    public void removeDispatchListener(DispatchListener listener) {
+        dispatcher.removeListener(listener);
+    }
+
+    public long writtenOffset() {
+        return log.writtenOffset();
+    }
+
+    public long flushedOffset() {
+        return log.flushedOffset();
+    }
+
+    public long dispatchedOffset() {
+        return dispatcher.dispatchedOffset();
+    }
+
+    public long minOffset() {
+        return log.minOffset();
+    }
+
+    // ---- retention -----------------------------------------------------------------------------
+
+    /**
+     * Deletes every CommitLog segment that ends at or below {@code watermark} (never the active one,
+     * never beyond what is flushed and dispatched) and the ConsumeQueue segments that point only into
+     * them. Returns the new oldest offset.
+     */
+    public long deleteBelow(long watermark) {
+        long safe = Math.min(watermark, Math.min(log.flushedOffset(), dispatcher.dispatchedOffset()));
+        long newMin = log.deleteSegmentsBelow(safe);
+        try {
+            queues.dropEntriesBelow(newMin);
+        } catch (IOException e) {
+            throw new UncheckedIOException("store: cannot delete consume queue segments below " + newMin, e);
+        }
+        return newMin;
+    }
+
+    // ---- housekeeping, metrics, close -----------------------------------------------------------
+
+    /** Samples the disk usage now; appends fail fast while it is above the limit. */
+    public void checkDisk() {
+        housekeeping.checkDisk();
+    }
+
+    void writeCheckpoint() throws IOException {
+        long dispatched = dispatcher.dispatchedOffset();
+        queues.flushAll();
+        long flushed = log.flushedOffset();
+        new Checkpoint(flushed, Math.min(dispatched, flushed), queues.size(), System.currentTimeMillis())
+                .write(layout.checkpoint);
+    }
+
+    Flusher flusher() {
+        return flusher;
+    }
+
+    CommitLog commitLog() {
+        return log;
+    }
+
+    public StoreMetrics metrics() {
+        long flushes = metrics.flushes();
+        long written = log.writtenOffset();
+        long dispatched = dispatcher.dispatchedOffset();
+        return new StoreMetrics(metrics.appendedRecords(), metrics.appendedBytes(), flushes,
+                flushes == 0 ? 0 : metrics.totalFlushNanos() / flushes / 1000, metrics.maxFlushNanos() / 1000,
+                written, log.flushedOffset(), dispatched, written - dispatched, queues.size());
+    }
+
+    /**
+     * Closes cleanly: refuses new appends, forces the log, dispatches the rest, forces the
+     * ConsumeQueues, writes the checkpoint and removes the abort marker, then releases the lock.
+     */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        housekeeping.stop();
+        log.shutdown();
+        flusher.stop();
+        dispatcher.stop();
+        boolean healthy = log.failure() == null || log.failure() instanceof StoreException.Closed;
+        if (healthy && dispatcher.failure() == null) {
+            dispatcher.dispatchUpTo(log.flushedOffset());
+            queues.flushAll();
+            long end = log.flushedOffset();
+            new Checkpoint(end, end, queues.size(), System.currentTimeMillis()).write(layout.checkpoint);
+        }
+        log.close();
+        if (healthy && dispatcher.failure() == null) {
+            Files.deleteIfExists(layout.abortMarker);
+        }
+        lock.close();
+    }
+}

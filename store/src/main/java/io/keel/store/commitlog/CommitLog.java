@@ -1,0 +1,500 @@
+package io.keel.store.commitlog;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+import io.keel.store.AppendCallback;
+import io.keel.store.AppendRecord;
+import io.keel.store.FlushMode;
+import io.keel.store.QueueKey;
+import io.keel.store.StoreConfig;
+import io.keel.store.StoreException;
+import io.keel.store.WriteMode;
+
+/**
+ * The single sequential log of every record of every queue. Appends from many threads are
+ * serialised by one lock; inside it the header is written in place into the active segment, the
+ * payload copied once, the CRC computed over the mapped bytes and the write position advanced.
+ * Segments roll with a padding record; the next one is prepared in the background.
+ */
+public final class CommitLog {
+
+    private final StoreConfig config;
+    private final Path directory;
+    private final int segmentSize;
+    private final boolean fileChannel;
+    private final SegmentAllocator allocator;
+    private final FlushWaiters waiters = new FlushWaiters();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final CRC32C crc = new CRC32C();
+    /** FILE_CHANNEL mode: header and destination staged here, then written with the payload. */
+    private final ByteBuffer staging;
+    private final ByteBuffer[] gather = new ByteBuffer[2];
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+    private volatile CommitLogSegment[] segments;
+    private CommitLogSegment active;
+    private int writePosition;
+    private long lastTimestamp;
+    private volatile long writtenOffset;
+    private volatile long flushedOffset;
+    private volatile boolean diskFull;
+    private volatile String diskFullReason;
+    private volatile StoreException failure;
+    /** Wakes the flusher when an append awaits a force. */
+    final Wakeup flusherWakeup = new Wakeup();
+    /** Signalled after every append (the dispatcher follows written data under ASYNC_FLUSH). */
+    private volatile Wakeup writeListener;
+
+    private final StoreMetricsRecorder metrics;
+
+    /** Opens the log over recovered segments, with the data ending at {@code endOffset}. */
+    public CommitLog(StoreConfig config, Path directory, List<CommitLogSegment> recovered, long endOffset,
+            StoreMetricsRecorder metrics) throws IOException {
+        this.config = config;
+        this.directory = directory;
+        this.segmentSize = config.segmentSize();
+        this.fileChannel = config.writeMode() == WriteMode.FILE_CHANNEL;
+        this.metrics = metrics;
+        this.staging = fileChannel
+                ? ByteBuffer.allocateDirect(RecordLayout.HEADER_SIZE + QueueKey.MAX_DESTINATION_BYTES) : null;
+        this.allocator = new SegmentAllocator(directory, segmentSize, config.zeroFillSegments(), fileChannel);
+        long activeStart = endOffset - Math.floorMod(endOffset, segmentSize);
+        CommitLogSegment last = recovered.isEmpty() ? null : recovered.get(recovered.size() - 1);
+        if (last == null || last.startOffset() != activeStart) {
+            if (last != null && last.startOffset() > activeStart) {
+                throw new IllegalStateException("recovered segments go beyond the end offset " + endOffset);
+            }
+            recovered = new java.util.ArrayList<>(recovered);
+            recovered.add(CommitLogSegment.create(directory, activeStart, segmentSize, config.zeroFillSegments(), fileChannel));
+        }
+        this.segments = recovered.toArray(new CommitLogSegment[0]);
+        this.active = segments[segments.length - 1];
+        this.writePosition = (int) (endOffset - activeStart);
+        this.writtenOffset = endOffset;
+        this.flushedOffset = endOffset;
+        allocator.prepare(active.endOffset());
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public int segmentSize() {
+        return segmentSize;
+    }
+
+    /** Offset just past the last written record. */
+    public long writtenOffset() {
+        return writtenOffset;
+    }
+
+    /** Offset up to which the log is known to be on disk. */
+    public long flushedOffset() {
+        return flushedOffset;
+    }
+
+    /** The oldest offset still stored (start of the first segment). */
+    public long minOffset() {
+        return segments[0].startOffset();
+    }
+
+    public void setDiskFull(boolean full, String reason) {
+        this.diskFullReason = reason;
+        this.diskFull = full;
+    }
+
+    public boolean isDiskFull() {
+        return diskFull;
+    }
+
+    /** Registers the wakeup signalled after every append. */
+    public void setWriteListener(Wakeup listener) {
+        this.writeListener = listener;
+    }
+
+    FlushWaiters waiters() {
+        return waiters;
+    }
+
+    /** Stops accepting appends after an unrecoverable error (e.g. a failed force). */
+    void fail(StoreException error) {
+        if (failure == null) {
+            failure = error;
+        }
+        waiters.failAll(error);
+    }
+
+    public StoreException failure() {
+        return failure;
+    }
+
+    /**
+     * Appends one record. {@code cb} is called once: right away (ASYNC_FLUSH, or a record that does
+     * not await the flush) or when the group commit covering it completes.
+     */
+    public void append(AppendRecord record, QueueOffsets queueOffsets, AppendCallback cb) {
+        StoreException refused = refusal(record);
+        if (refused != null) {
+            cb.failed(refused);
+            return;
+        }
+        boolean await = record.awaitFlush() && config.flushMode() == FlushMode.SYNC_FLUSH;
+        long physical = -1;
+        long queueOffset = -1;
+        int size = record.encodedSize();
+        long timestamp = 0;
+        StoreException error = null;
+        writeLock.lock();
+        try {
+            timestamp = nextTimestamp();
+            physical = reserve(size);
+            queueOffset = record.takesQueueOffset() ? queueOffsets.next(record.queueKey()) : -1;
+            try {
+                write(record, physical, queueOffset, size, timestamp);
+            } catch (IOException | RuntimeException e) {
+                if (queueOffset >= 0) {
+                    queueOffsets.undo(record.queueKey());
+                }
+                throw new StoreException("commit log: cannot write the record at offset " + physical + ": " + e, e);
+            }
+            if (await) {
+                waiters.add(cb, writtenOffset, physical, queueOffset, size, timestamp,
+                        System.nanoTime() + config.syncFlushTimeoutMillis() * 1_000_000L);
+            }
+        } catch (StoreException e) {
+            error = e;
+        } finally {
+            writeLock.unlock();
+        }
+        if (error != null) {
+            cb.failed(error);
+            return;
+        }
+        metrics.appended(size);
+        afterWrite(await);
+        if (!await) {
+            cb.appended(physical, queueOffset, size, timestamp);
+        }
+    }
+
+    /** Appends several records under one lock hold. Each succeeds or fails on its own, in order. */
+    public void appendBatch(List<AppendRecord> records, QueueOffsets queueOffsets, List<? extends AppendCallback> cbs) {
+        int n = records.size();
+        long[] physicals = new long[n];
+        long[] queueOffsetsOut = new long[n];
+        int[] sizes = new int[n];
+        StoreException[] errors = new StoreException[n];
+        boolean[] awaited = new boolean[n];
+        long timestamp;
+        boolean anyAwait = false;
+        writeLock.lock();
+        try {
+            timestamp = nextTimestamp();
+            for (int i = 0; i < n; i++) {
+                AppendRecord record = records.get(i);
+                StoreException refused = refusal(record);
+                if (refused != null) {
+                    errors[i] = refused;
+                    continue;
+                }
+                int size = record.encodedSize();
+                try {
+                    long physical = reserve(size);
+                    long q = record.takesQueueOffset() ? queueOffsets.next(record.queueKey()) : -1;
+                    try {
+                        write(record, physical, q, size, timestamp);
+                    } catch (IOException | RuntimeException e) {
+                        if (q >= 0) {
+                            queueOffsets.undo(record.queueKey());
+                        }
+                        throw new StoreException("commit log: cannot write the record at offset " + physical + ": " + e, e);
+                    }
+                    physicals[i] = physical;
+                    queueOffsetsOut[i] = q;
+                    sizes[i] = size;
+                    metrics.appended(size);
+                    if (record.awaitFlush() && config.flushMode() == FlushMode.SYNC_FLUSH) {
+                        awaited[i] = true;
+                        anyAwait = true;
+                        waiters.add(cbs.get(i), writtenOffset, physical, q, size, timestamp,
+                                System.nanoTime() + config.syncFlushTimeoutMillis() * 1_000_000L);
+                    }
+                } catch (StoreException e) {
+                    errors[i] = e;
+                }
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        for (int i = 0; i < n; i++) {
+            if (errors[i] != null) {
+                cbs.get(i).failed(errors[i]);
+            } else if (!awaited[i]) {
+                cbs.get(i).appended(physicals[i], queueOffsetsOut[i], sizes[i], timestamp);
+            }
+        }
+        afterWrite(anyAwait);
+    }
+
+    /** Store time that never goes backwards along the log, so seek-by-time can binary search. */
+    private long nextTimestamp() {
+        long now = System.currentTimeMillis();
+        if (now < lastTimestamp) {
+            now = lastTimestamp;
+        }
+        lastTimestamp = now;
+        return now;
+    }
+
+    /** Refuses every later append; appends already inside the lock finish first. */
+    public void shutdown() {
+        writeLock.lock();
+        try {
+            if (failure == null) {
+                failure = new StoreException.Closed("commit log in " + directory + " is closed");
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private StoreException refusal(AppendRecord record) {
+        StoreException failed = failure;
+        if (failed instanceof StoreException.Closed) {
+            return new StoreException.Closed(failed.getMessage());
+        }
+        if (failed != null) {
+            return new StoreException.Closed("commit log: appends are refused after an earlier failure: "
+                    + failed.getMessage());
+        }
+        if (diskFull) {
+            return new StoreException.Full("commit log in " + directory + ": store full, appends are refused ("
+                    + diskFullReason + ")");
+        }
+        if (record.kind() == AppendRecord.Kind.MESSAGE && record.queueKey() == null) {
+            return new StoreException("commit log: a message record needs a queue key");
+        }
+        if (record.indexed() && record.queueKey() == null) {
+            return new StoreException("commit log: an indexed system record needs a queue key");
+        }
+        int size = record.encodedSize();
+        if (size > config.maxRecordSize()) {
+            return new StoreException.RecordTooLarge("commit log: a record of " + size
+                    + " bytes (queue " + record.queueKey() + ") exceeds the maximum record size of "
+                    + config.maxRecordSize() + " bytes");
+        }
+        return null;
+    }
+
+    /** Makes room for {@code size} bytes in the active segment (rolling if needed); returns the offset. */
+    private long reserve(int size) {
+        if (writePosition + size > segmentSize - RecordLayout.MIN_PADDING) {
+            roll();
+        }
+        return active.startOffset() + writePosition;
+    }
+
+    private void roll() {
+        CommitLogSegment next;
+        try {
+            next = allocator.take(active.endOffset());
+        } catch (IOException | ExecutionException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new StoreException.Full("commit log in " + directory + ": cannot prepare the segment at offset "
+                    + active.endOffset() + " (" + cause + "); appends are refused until space is available", cause);
+        }
+        // Pad the rest of the old segment; its bytes beyond the 8-byte padding header are already zero.
+        int remaining = segmentSize - writePosition;
+        if (fileChannel) {
+            staging.clear();
+            staging.putInt(remaining).putInt(RecordLayout.PADDING_MAGIC).flip();
+            try {
+                while (staging.hasRemaining()) {
+                    active.channel.write(staging, writePosition + staging.position());
+                }
+            } catch (IOException e) {
+                throw new StoreException("commit log: cannot write the padding of " + active + ": " + e, e);
+            }
+        } else {
+            active.writeView.putInt(writePosition + RecordLayout.TOTAL_SIZE, remaining);
+            active.writeView.putInt(writePosition + RecordLayout.MAGIC, RecordLayout.PADDING_MAGIC);
+        }
+        CommitLogSegment[] old = segments;
+        CommitLogSegment[] grown = java.util.Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = next;
+        segments = grown;
+        active = next;
+        writePosition = 0;
+        writtenOffset = next.startOffset();
+        allocator.prepare(next.endOffset());
+    }
+
+    private void write(AppendRecord r, long physical, long queueOffset, int size, long timestamp) throws IOException {
+        QueueKey key = r.queueKey();
+        int destinationLength = key == null ? 0 : key.destinationLength();
+        ByteBuffer payload = r.payload();
+        int payloadLength = payload == null ? 0 : payload.remaining();
+        ByteBuffer out;
+        int base;
+        if (fileChannel) {
+            out = staging;
+            out.clear();
+            base = 0;
+        } else {
+            out = active.writeView;
+            base = writePosition;
+        }
+        out.putInt(base + RecordLayout.TOTAL_SIZE, size);
+        out.putInt(base + RecordLayout.MAGIC, RecordLayout.MAGIC_V1);
+        out.putShort(base + RecordLayout.FLAGS, (short) r.flags());
+        out.putShort(base + RecordLayout.DESTINATION_LENGTH, (short) destinationLength);
+        out.putInt(base + RecordLayout.QUEUE_ID, key == null ? 0 : key.queueId());
+        out.putLong(base + RecordLayout.QUEUE_OFFSET, queueOffset);
+        out.putLong(base + RecordLayout.PHYSICAL_OFFSET, physical);
+        out.putLong(base + RecordLayout.STORE_TIMESTAMP, timestamp);
+        out.putLong(base + RecordLayout.DELIVERY_TIME, r.deliveryTime());
+        out.putLong(base + RecordLayout.PRODUCER_ID, r.producerId());
+        out.putLong(base + RecordLayout.PRODUCER_SEQUENCE, r.producerSequence());
+        out.putLong(base + RecordLayout.TAG_CODE, r.tagCode());
+        out.putLong(base + RecordLayout.TRANSACTION_ID, r.transactionId());
+        out.putInt(base + RecordLayout.SYSTEM_TYPE, r.systemType());
+        if (destinationLength > 0) {
+            out.put(base + RecordLayout.HEADER_SIZE, key.destinationUtf8());
+        }
+        int headerAndKey = RecordLayout.HEADER_SIZE + destinationLength;
+        if (fileChannel) {
+            writeThroughChannel(payload, payloadLength, headerAndKey, size);
+        } else {
+            if (payloadLength > 0) {
+                out.put(base + headerAndKey, payload, payload.position(), payloadLength);
+            }
+            out.putInt(base + RecordLayout.CRC, RecordLayout.computeCrc(crc, out, base, size));
+        }
+        writePosition += size;
+        writtenOffset = physical + size;
+    }
+
+    private void writeThroughChannel(ByteBuffer payload, int payloadLength, int headerAndKey, int size)
+            throws IOException {
+        crc.reset();
+        staging.limit(RecordLayout.CRC).position(0);
+        crc.update(staging);
+        staging.limit(headerAndKey).position(RecordLayout.FLAGS);
+        crc.update(staging);
+        int payloadStart = payload == null ? 0 : payload.position();
+        if (payloadLength > 0) {
+            crc.update(payload);
+            payload.position(payloadStart);
+        }
+        staging.putInt(RecordLayout.CRC, (int) crc.getValue());
+        staging.limit(headerAndKey).position(0);
+        gather[0] = staging;
+        gather[1] = payloadLength > 0 ? payload : EMPTY;
+        try {
+            long position = writePosition;
+            active.channel.position(position);
+            long toWrite = size;
+            while (toWrite > 0) {
+                toWrite -= active.channel.write(gather);
+            }
+        } finally {
+            if (payload != null) {
+                payload.position(payloadStart);
+            }
+            gather[1] = null;
+        }
+    }
+
+    private void afterWrite(boolean awaitingFlush) {
+        if (awaitingFlush) {
+            flusherWakeup.signal();
+        }
+        Wakeup listener = writeListener;
+        if (listener != null) {
+            listener.signal();
+        }
+    }
+
+    /**
+     * Forces [flushedOffset, target) to disk and advances the flushed offset. Flusher thread only
+     * (and close, after the flusher stopped).
+     */
+    void forceUpTo(long target) throws IOException {
+        long from = flushedOffset;
+        if (target <= from) {
+            return;
+        }
+        long started = System.nanoTime();
+        CommitLogSegment[] segs = segments;
+        for (CommitLogSegment s : segs) {
+            if (s.endOffset() <= from || s.startOffset() >= target) {
+                continue;
+            }
+            int a = (int) (Math.max(from, s.startOffset()) - s.startOffset());
+            int b = (int) (Math.min(target, s.endOffset()) - s.startOffset());
+            s.force(a, b);
+        }
+        flushedOffset = target;
+        metrics.flushed(System.nanoTime() - started);
+    }
+
+    /** The segment holding {@code offset}, or null when it is outside the stored range. */
+    public CommitLogSegment segmentFor(long offset) {
+        CommitLogSegment[] segs = segments;
+        long first = segs[0].startOffset();
+        if (offset < first) {
+            return null;
+        }
+        long index = (offset - first) / segmentSize;
+        return index < segs.length ? segs[(int) index] : null;
+    }
+
+    /** A snapshot of the current segments, oldest first. */
+    public CommitLogSegment[] segments() {
+        return segments;
+    }
+
+    /**
+     * Deletes every segment that ends at or below {@code watermark}, except the active one. Returns
+     * the new minimum offset.
+     */
+    public long deleteSegmentsBelow(long watermark) {
+        writeLock.lock();
+        try {
+            CommitLogSegment[] segs = segments;
+            int drop = 0;
+            while (drop < segs.length - 1 && segs[drop].endOffset() <= watermark) {
+                drop++;
+            }
+            if (drop > 0) {
+                segments = java.util.Arrays.copyOfRange(segs, drop, segs.length);
+                for (int i = 0; i < drop; i++) {
+                    segs[i].delete();
+                }
+            }
+            return segments[0].startOffset();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Forces everything written, then releases every segment. The flusher must be stopped. */
+    public void close() throws IOException {
+        writeLock.lock();
+        try {
+            forceUpTo(writtenOffset);
+            allocator.close();
+            for (CommitLogSegment s : segments) {
+                s.release();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.keel.store.commitlog;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creating, mapping and unmapping the fixed-size files of the CommitLog and ConsumeQueues. */
+public final class MappedFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MappedFiles.class);
+    private static final int ZERO_CHUNK = 1 << 20;
+    private static final Object UNSAFE;
+    private static final Method INVOKE_CLEANER;
+
+    static {
+        Object unsafe = null;
+        Method invokeCleaner = null;
+        try {
+            Class<?> type = Class.forName("sun.misc.Unsafe");
+            Field field = type.getDeclaredField("theUnsafe");
+            field.setAccessible(true);
+            unsafe = field.get(null);
+            invokeCleaner = type.getMethod("invokeCleaner", ByteBuffer.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("cannot unmap files explicitly ({}); mappings are released by the garbage collector", e.toString());
+        }
+        UNSAFE = unsafe;
+        INVOKE_CLEANER = invokeCleaner;
+    }
+
+    private MappedFiles() {
+    }
+
+    /**
+     * Creates (or extends to {@code size}) the file at {@code path}. With {@code zeroFill} the bytes
+     * are written, so the file system allocates every block now and a full disk surfaces here as an
+     * IOException rather than later as a fault inside a mapped write.
+     */
+    public static void create(Path path, long size, boolean zeroFill) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            long existing = ch.size();
+            if (existing > size) {
+                throw new IOException("file " + path + " is " + existing + " bytes, larger than the expected " + size);
+            }
+            if (zeroFill) {
+                ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK, size));
+                long pos = existing;
+                while (pos < size) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), size - pos));
+                    pos += ch.write(zeros, pos);
+                }
+                ch.force(true);
+            } else if (existing < size) {
+                // Sparse: writing the last byte sets the length without allocating blocks.
+                ch.write(ByteBuffer.allocate(1), size - 1);
+            }
+        }
+    }
+
+    /** Maps the whole file read-write. The channel is closed; the mapping stays valid. */
+    public static MappedByteBuffer map(Path path, long size) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (ch.size() != size) {
+                throw new IOException("file " + path + " is " + ch.size() + " bytes, expected " + size);
+            }
+            return ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+        }
+    }
+
+    /**
+     * Releases a mapping now instead of at garbage collection, so a deleted file's space returns at
+     * once. The caller guarantees that no view of the buffer is used afterwards.
+     */
+    public static void unmap(MappedByteBuffer buffer) {
+        if (INVOKE_CLEANER == null || buffer == null) {
+            return;
+        }
+        try {
+            INVOKE_CLEANER.invoke(UNSAFE, buffer);
+        } catch (ReflectiveOperationException e) {
+            LOG.warn("cannot unmap a segment: {}", e.toString());
+        }
+    }
+
+    /** Writes zeros over [from, to) of a mapping, touching only the 64 KiB chunks that are not zero. */
+    public static void zero(ByteBuffer mapping, int from, int to) {
+        final int chunk = 64 * 1024;
+        ByteBuffer zeros = ByteBuffer.allocate(chunk);
+        ByteBuffer view = mapping.duplicate();
+        int pos = from;
+        while (pos < to) {
+            int len = Math.min(chunk, to - pos);
+            view.limit(pos + len).position(pos);
+            zeros.clear().limit(len);
+            if (view.mismatch(zeros) != -1) {
+                view.put(zeros);
+            }
+            pos += len;
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.keel.store.queue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import io.keel.store.QueueKey;
+import io.keel.store.commitlog.QueueOffsets;
+
+/**
+ * Every ConsumeQueue of the store, found by {@link QueueKey} in O(1). It hands out queue offsets to
+ * the writer (under the CommitLog write lock) and finds the queue of a record for the dispatcher
+ * straight from the record's bytes, without decoding the destination name.
+ *
+ * <p>On disk: {@code consumequeue/<destination>/<queueId>/<segment files>}, the destination name
+ * percent-encoded except for {@code [A-Za-z0-9_-]} and non-leading dots.
+ */
+public final class ConsumeQueueTable implements QueueOffsets {
+
+    private final Path root;
+    private final int entriesPerSegment;
+    private final ConcurrentHashMap<QueueKey, ConsumeQueue> queues = new ConcurrentHashMap<>();
+
+    // Dispatcher-owned open-addressing index from (destination bytes, queue id) to queue.
+    private ConsumeQueue[] slots = new ConsumeQueue[1024];
+    private int slotCount;
+
+    public ConsumeQueueTable(Path root, int entriesPerSegment) {
+        this.root = root;
+        this.entriesPerSegment = entriesPerSegment;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The queue of {@code key}, or null if the store has never seen it. */
+    public ConsumeQueue get(QueueKey key) {
+        return queues.get(key);
+    }
+
+    public Collection<ConsumeQueue> all() {
+        return queues.values();
+    }
+
+    public int size() {
+        return queues.size();
+    }
+
+    private ConsumeQueue getOrCreate(QueueKey key) {
+        ConsumeQueue q = queues.get(key);
+        if (q == null) {
+            ConsumeQueue created = new ConsumeQueue(key, directoryOf(key), entriesPerSegment);
+            q = queues.putIfAbsent(key, created);
+            if (q == null) {
+                q = created;
+            }
+        }
+        return q;
+    }
+
+    @Override
+    public long next(QueueKey key) {
+        return getOrCreate(key).nextAssignOffset++;
+    }
+
+    @Override
+    public void undo(QueueKey key) {
+        getOrCreate(key).nextAssignOffset--;
+    }
+
+    /**
+     * The queue of the record whose destination name is {@code length} bytes at {@code position} of
+     * {@code buf}. Allocates only the first time a queue is seen. Dispatcher thread only.
+     */
+    public ConsumeQueue forRecord(ByteBuffer buf, int position, int length, int queueId) {
+        int h = 1;
+        for (int i = 0; i < length; i++) {
+            h = 31 * h + buf.get(position + i);
+        }
+        h = h * 31 + queueId;
+        int mask = slots.length - 1;
+        for (int i = mix(h) & mask; ; i = (i + 1) & mask) {
+            ConsumeQueue q = slots[i];
+            if (q == null) {
+                break;
+            }
+            if (q.key().hashCode() == h && q.key().queueId() == queueId && sameBytes(q.key(), buf, position, length)) {
+                return q;
+            }
+        }
+        byte[] name = new byte[length];
+        buf.get(position, name);
+        ConsumeQueue q = getOrCreate(new QueueKey(new String(name, StandardCharsets.UTF_8), queueId));
+        index(q);
+        return q;
+    }
+
+    private void index(ConsumeQueue q) {
+        if ((slotCount + 1) * 2 > slots.length) {
+            ConsumeQueue[] old = slots;
+            slots = new ConsumeQueue[old.length * 2];
+            slotCount = 0;
+            for (ConsumeQueue o : old) {
+                if (o != null) {
+                    index(o);
+                }
+            }
+        }
+        int mask = slots.length - 1;
+        int i = mix(q.key().hashCode()) & mask;
+        while (slots[i] != null) {
+            i = (i + 1) & mask;
+        }
+        slots[i] = q;
+        slotCount++;
+    }
+
+    private static int mix(int h) {
+        return h ^ (h >>> 16) * 0x9E3779B1;
+    }
+
+    private static boolean sameBytes(QueueKey key, ByteBuffer buf, int position, int length) {
+        byte[] utf8 = key.destinationUtf8();
+        if (utf8.length != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (utf8[i] != buf.get(position + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Loads every queue found under the root. */
+    public void load(long commitLogMinOffset) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        List<Path> destinations = new ArrayList<>();
+        try (Stream<Path> s = Files.list(root)) {
+            s.filter(Files::isDirectory).forEach(destinations::add);
+        }
+        for (Path d : destinations) {
+            String destination = decode(d.getFileName().toString());
+            List<Path> ids = new ArrayList<>();
+            try (Stream<Path> s = Files.list(d)) {
+                s.filter(p -> Files.isDirectory(p) && p.getFileName().toString().matches("\\d+")).forEach(ids::add);
+            }
+            for (Path idDir : ids) {
+                ConsumeQueue q = getOrCreate(new QueueKey(destination, Integer.parseInt(idDir.getFileName().toString())));
+                q.load(commitLogMinOffset);
+            }
+        }
+    }
+
+    /** Writes the entry of a record; see {@link ConsumeQueue#put}. Dispatcher thread only. */
+    public void put(ConsumeQueue q, long queueOffset, long commitLogOffset, int size, long tagCode) throws IOException {
+        q.put(queueOffset, commitLogOffset, size, tagCode);
+    }
+
+    /** Recovery: every queue forgets entries at or beyond {@code commitLogEnd}. */
+    public void truncateTo(long commitLogEnd) throws IOException {
+        for (ConsumeQueue q : queues.values()) {
+            q.truncateTo(commitLogEnd);
+        }
+    }
+
+    /** After recovery dispatched the whole log: the next offset to hand out is each queue's maximum. */
+    public void resetAssignedOffsets() {
+        for (ConsumeQueue q : queues.values()) {
+            q.nextAssignOffset = q.maxOffset();
+        }
+    }
+
+    public void flushAll() throws IOException {
+        for (ConsumeQueue q : queues.values()) {
+            q.flush();
+        }
+    }
+
+    public void dropEntriesBelow(long commitLogMinOffset) throws IOException {
+        for (ConsumeQueue q : queues.values()) {
+            q.dropEntriesBelow(commitLogMinOffset);
+        }
+    }
+
+    private Path directoryOf(QueueKey key) {
+        return root.resolve(encode(key.destination())).resolve(Integer.toString(key.queueId()));
+    }
+
+    /** Percent-encodes a destination name into a safe directory name. */
+    static String encode(String destination) {
+        StringBuilder sb = new StringBuilder();
+        byte[] utf8 = destination.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < utf8.length; i++) {
+            int b = utf8[i] & 0xFF;
+            boolean plain = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+                    || b == '_' || b == '-' || (b == '.' && i > 0);
+            if (plain) {
+                sb.append((char) b);
+            } else {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+            }
+        }
+        return sb.toString();
+    }
+
+    static String decode(String directoryName) {
+        byte[] out = new byte[directoryName.length()];
+        int n = 0;
+        for (int i = 0; i < directoryName.length(); i++) {
+            char c = directoryName.charAt(i);
+            if (c == '%' && i + 2 < directoryName.length()) {
+                out[n++] = (byte) Integer.parseInt(directoryName.substring(i + 1, i + 3), 16);
+                i += 2;
+            } else {
+                out[n++] = (byte) c;
+            }
+        }
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+    }
+}
