@@ -53,6 +53,7 @@ public final class CommitLogRecovery {
             return new Result(new ArrayList<>(), 0, false, 0, "empty");
         }
         long first = Long.parseLong(files.get(0).getFileName().toString());
+        boolean damaged = false;
         for (int i = 0; i < files.size(); i++) {
             Path p = files.get(i);
             long start = Long.parseLong(p.getFileName().toString());
@@ -62,14 +63,16 @@ public final class CommitLogRecovery {
                         + "); a segment file is missing or the segment size changed");
             }
             long size = Files.size(p);
-            if (size > segmentSize || (size < segmentSize && i < files.size() - 1)) {
+            if (size > segmentSize) {
                 throw new StoreException("commit log in " + directory + ": segment " + p.getFileName() + " is "
                         + size + " bytes but the segment size is " + segmentSize);
             }
             if (size < segmentSize) {
-                LOG.warn("commit log segment {} is {} bytes, shorter than {}: extending it with zeros", p, size,
-                        segmentSize);
+                // A torn file: extend it with zeros and validate the log instead of trusting the checkpoint.
+                LOG.warn("commit log segment {} is {} bytes, shorter than {}: extending it with zeros and"
+                        + " validating the log", p, size, segmentSize);
                 MappedFiles.create(p, segmentSize, false);
+                damaged = true;
             }
         }
         List<CommitLogSegment> segments = new ArrayList<>();
@@ -78,7 +81,7 @@ public final class CommitLogRecovery {
         }
         long lastEnd = segments.get(segments.size() - 1).endOffset();
 
-        if (!crashed && checkpoint != null && checkpoint.commitLogFlushedOffset() >= first
+        if (!crashed && !damaged && checkpoint != null && checkpoint.commitLogFlushedOffset() >= first
                 && checkpoint.commitLogFlushedOffset() < lastEnd) {
             long end = checkpoint.commitLogFlushedOffset();
             dropAfter(segments, end, segmentSize);
