@@ -113,8 +113,18 @@ class MessageStoreTest {
     void systemRecordsReachListenersInLogOrderButGetNoEntryUnlessIndexed() throws Exception {
         try (MessageStore store = MessageStore.open(smallConfig(dir))) {
             List<String> seen = new CopyOnWriteArrayList<>();
-            store.addDispatchListener(rec -> seen.add((rec.isSystem() ? "sys" + rec.systemType() : "msg")
-                    + "@" + rec.physicalOffset()));
+            java.util.concurrent.atomic.AtomicLong batchEnd = new java.util.concurrent.atomic.AtomicLong();
+            store.addDispatchListener(new DispatchListener() {
+                @Override
+                public void onRecord(RecordView rec) {
+                    seen.add((rec.isSystem() ? "sys" + rec.systemType() : "msg") + "@" + rec.physicalOffset());
+                }
+
+                @Override
+                public void onBatchDispatched(long dispatchedOffset) {
+                    batchEnd.set(dispatchedOffset);
+                }
+            });
             AppendRecord r = new AppendRecord();
             AppendResult m1 = store.append(r.reset().message(ORDERS, ByteBuffer.wrap(new byte[] {1}))).get();
             AppendResult ack = store.append(r.reset().system(42, ByteBuffer.wrap(new byte[] {2}))).get();
@@ -129,6 +139,10 @@ class MessageStoreTest {
             }
             assertEquals(List.of("msg@" + m1.physicalOffset(), "sys42@" + ack.physicalOffset(),
                     "sys43@" + indexed.physicalOffset(), "msg@" + m2.physicalOffset()), seen);
+            while (batchEnd.get() < m2.physicalOffset() + m2.size() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(m2.physicalOffset() + m2.size(), batchEnd.get(), "listeners hear where each batch ended");
             assertEquals(-1, ack.queueOffset());
             assertEquals(0, indexed.queueOffset());
             assertEquals(1, store.maxQueueOffset(timers));
@@ -224,6 +238,25 @@ class MessageStoreTest {
             awaitDispatched(store);
             assertEquals(0, a.queueOffset());
             assertEquals(1, store.maxQueueOffset(ORDERS));
+        }
+    }
+
+    @Test
+    void metricsCountAppendsFlushesAndDispatchLag() throws Exception {
+        try (MessageStore store = MessageStore.open(smallConfig(dir))) {
+            long bytes = 0;
+            for (int i = 0; i < 20; i++) {
+                bytes += store.append(new AppendRecord().message(ORDERS, ByteBuffer.wrap(payload(i, 100)))).get().size();
+            }
+            awaitDispatched(store);
+            StoreMetrics m = store.metrics();
+            assertEquals(20, m.appendedRecords());
+            assertEquals(bytes, m.appendedBytes());
+            assertTrue(m.flushes() >= 1 && m.flushes() <= 20, "group commit forces at most once per append: " + m.flushes());
+            assertTrue(m.maxFlushMicros() >= m.averageFlushMicros());
+            assertEquals(0, m.dispatchLagBytes());
+            assertEquals(m.writtenOffset(), m.flushedOffset());
+            assertEquals(1, m.queueCount());
         }
     }
 

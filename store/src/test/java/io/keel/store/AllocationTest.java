@@ -1,0 +1,83 @@
+package io.keel.store;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The append path (callback API) and the dispatcher allocate nothing per record: measured with the
+ * JVM's per-thread allocation counter over many records, after a warm-up that creates the queues,
+ * segments and JIT-compiled code.
+ */
+class AllocationTest {
+
+    @TempDir
+    Path dir;
+
+    private static final class CountingCallback implements AppendCallback {
+        long completed;
+
+        @Override
+        public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
+            completed++;
+        }
+
+        @Override
+        public void failed(StoreException error) {
+            throw error;
+        }
+    }
+
+    @Test
+    void appendAndDispatchAllocateNothingPerRecord() throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        StoreConfig config = new StoreConfig(dir).segmentSize(64 << 20).flushMode(FlushMode.ASYNC_FLUSH)
+                .zeroFillSegments(false);
+        try (MessageStore store = MessageStore.open(config)) {
+            QueueKey[] keys = new QueueKey[16];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = new QueueKey("alloc-" + i, i % 4);
+            }
+            ByteBuffer payload = ByteBuffer.allocateDirect(1024);
+            AppendRecord r = new AppendRecord();
+            CountingCallback cb = new CountingCallback();
+            Thread dispatcher = findThread("keel-store-dispatcher");
+            int warmup = 50_000;
+            int measured = 100_000;
+            for (int i = 0; i < warmup; i++) {
+                store.append(r.reset().message(keys[i % keys.length], payload).tagCode(i), cb);
+            }
+            MessageStoreTest.awaitDispatched(store);
+            long appenderBefore = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+            long dispatcherBefore = threads.getThreadAllocatedBytes(dispatcher.getId());
+            for (int i = 0; i < measured; i++) {
+                store.append(r.reset().message(keys[i % keys.length], payload).tagCode(i), cb);
+            }
+            long appenderBytes = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - appenderBefore;
+            MessageStoreTest.awaitDispatched(store);
+            long dispatcherBytes = threads.getThreadAllocatedBytes(dispatcher.getId()) - dispatcherBefore;
+            assertTrue(cb.completed == warmup + measured, "every append completed: " + cb.completed);
+            // Less than one byte per record: nothing is allocated per record (a constant remains for
+            // the measurement itself and for parking).
+            assertTrue(appenderBytes < measured, "append path allocated " + appenderBytes + " bytes for "
+                    + measured + " records");
+            assertTrue(dispatcherBytes < measured, "dispatcher allocated " + dispatcherBytes + " bytes for "
+                    + measured + " records");
+            assertTrue(store.dispatchedOffset() == store.writtenOffset());
+        }
+    }
+
+    private static Thread findThread(String name) {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no thread named " + name);
+    }
+}
