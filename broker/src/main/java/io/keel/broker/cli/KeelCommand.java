@@ -8,58 +8,34 @@ import picocli.CommandLine.Command;
 /**
  * The {@code keel} command line: entry point of the runnable broker jar that {@code bin/keel} starts.
  *
- * <p>The broker and name server processes arrive with the broker issue; until then their subcommands
- * say so and exit with {@link #EXIT_NOT_AVAILABLE}, so scripts can tell "not built yet" from a crash.
+ * <p>Exit status: 0 after a clean stop, 1 when an admin request failed, 2 when a process could not
+ * start (bad configuration, port in use, data directory locked).
  */
 @Command(name = "keel", mixinStandardHelpOptions = true, versionProvider = KeelVersion.class,
         description = "Keel, a Jakarta Messaging provider.",
-        subcommands = {KeelCommand.Broker.class, KeelCommand.NameServer.class})
+        subcommands = {BrokerCommand.class, NameServerCommand.class, AdminCommand.class})
 public final class KeelCommand implements Callable<Integer> {
-
-    /** Exit status of a subcommand whose process is not part of this build yet. */
-    public static final int EXIT_NOT_AVAILABLE = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(commandLine().execute(args));
     }
 
-    /** Runs the command line and returns the exit status instead of exiting (for tests). */
-    public static int run(String... args) {
-        return new CommandLine(new KeelCommand()).execute(args);
+    /** The command line, with the broker's config keys filled into its help. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new KeelCommand());
+        CommandLine broker = cl.getSubcommands().get("broker");
+        broker.getCommandSpec().usageMessage().description(
+                "Run a broker. Standalone by default: an embedded name server, the default data directory.",
+                "Config keys (--set key=value), with defaults:", BrokerCommand.keyTable());
+        return cl;
     }
 
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());
         return CommandLine.ExitCode.USAGE;
-    }
-
-    @Command(name = "broker", description = "Run a standalone broker with an embedded name server.")
-    static final class Broker implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().getErr().println(
-                    "keel broker: the broker process is not part of this build yet (see the status table in README.md)");
-            return EXIT_NOT_AVAILABLE;
-        }
-    }
-
-    @Command(name = "namesrv", description = "Run a name server on its own.")
-    static final class NameServer implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().getErr().println(
-                    "keel namesrv: the name server is not part of this build yet (see the status table in README.md)");
-            return EXIT_NOT_AVAILABLE;
-        }
     }
 }

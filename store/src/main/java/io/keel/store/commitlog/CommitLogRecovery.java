@@ -84,7 +84,7 @@ public final class CommitLogRecovery {
         if (!crashed && !damaged && checkpoint != null && checkpoint.commitLogFlushedOffset() >= first
                 && checkpoint.commitLogFlushedOffset() < lastEnd) {
             long end = checkpoint.commitLogFlushedOffset();
-            dropAfter(segments, end, segmentSize);
+            dropAfter(segments, end, segmentSize, true);
             return new Result(segments, end, false, end, "clean shutdown");
         }
 
@@ -123,7 +123,7 @@ public final class CommitLogRecovery {
             ByteBuffer writable = writableView(endSegment);
             MappedFiles.zero(writable, rel, segmentSize);
         }
-        dropAfter(segments, end, segmentSize);
+        dropAfter(segments, end, segmentSize, false);
         for (CommitLogSegment s : segments) {
             if (s.endOffset() > scanStart) {
                 forceWhole(s);
@@ -142,13 +142,21 @@ public final class CommitLogRecovery {
         return offset >= first && index < segments.size() ? segments.get((int) index) : null;
     }
 
-    /** Deletes segments that start after the segment holding {@code end} (prepared or stale ones). */
-    private static void dropAfter(List<CommitLogSegment> segments, long end, int segmentSize) throws IOException {
+    /**
+     * Removes segments that start after the segment holding {@code end}. After a clean shutdown the
+     * one right after it is the segment prepared in advance, all zeros: its file is kept (only
+     * unmapped) so it need not be written again; anything else beyond the end is stale and deleted.
+     */
+    private static void dropAfter(List<CommitLogSegment> segments, long end, int segmentSize, boolean keepPrepared) {
         long activeStart = end - Math.floorMod(end - segments.get(0).startOffset(), segmentSize);
         while (segments.size() > 1 && segments.get(segments.size() - 1).startOffset() > activeStart) {
             CommitLogSegment s = segments.remove(segments.size() - 1);
-            LOG.info("commit log recovery: deleting {} beyond the end offset {}", s.path(), end);
-            s.delete();
+            if (keepPrepared && s.startOffset() == activeStart + segmentSize) {
+                s.release();
+            } else {
+                LOG.info("commit log recovery: deleting {} beyond the end offset {}", s.path(), end);
+                s.delete();
+            }
         }
     }
 

@@ -1,0 +1,197 @@
+package io.keel.broker;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.keel.broker.config.BrokerConfig;
+import io.keel.broker.consume.ConsumerHub;
+import io.keel.broker.destination.Destination;
+import io.keel.broker.destination.DestinationRegistry;
+import io.keel.broker.namesrv.NameServer;
+import io.keel.broker.namesrv.NameServerRegistrar;
+import io.keel.broker.transport.BrokerConnection;
+import io.keel.broker.transport.ServerTransport;
+import io.keel.protocol.command.BrokerRegistration;
+import io.keel.protocol.frame.FrameDecoder;
+import io.keel.store.MessageStore;
+import io.keel.store.StoreConfig;
+import io.keel.store.StoreException;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+
+/**
+ * A running broker: the store, the destinations, the client port, the embedded name server in
+ * standalone mode, and the registration with the name servers. {@link #close()} shuts down
+ * gracefully: it stops accepting, unregisters, lets the store flush and complete pending sends,
+ * writes the checkpoint, removes the abort marker, and only then closes the connections.
+ */
+public final class Broker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerConfig config;
+    private final MessageStore store;
+    private final DestinationRegistry destinations;
+    private final ConsumerHub consumers = new ConsumerHub();
+    private final NameServer nameServer;
+    private final ServerTransport transport;
+    private final NameServerRegistrar registrar;
+    private volatile boolean closed;
+
+    private Broker(BrokerConfig config) throws IOException {
+        this.config = config;
+        Path data = config.dataDir();
+        StoreConfig sc = new StoreConfig(data.resolve("store")).segmentSize(config.segmentSize())
+                .maxRecordSize(Math.min(config.maxMessageSize() + 4096, config.segmentSize() - 8))
+                .flushMode(config.flushMode()).diskUsageLimit(config.diskUsageLimit());
+        MessageStore s;
+        try {
+            s = MessageStore.open(sc);
+        } catch (StoreException.Locked e) {
+            throw new BrokerStartException("cannot start: " + e.getMessage(), e);
+        } catch (IllegalArgumentException | StoreException e) {
+            throw new BrokerStartException("cannot open the store in " + data.resolve("store") + ": " + e.getMessage(), e);
+        }
+        this.store = s;
+        NameServer ns = null;
+        ServerTransport t = null;
+        DestinationRegistry registry = null;
+        try {
+            registry = new DestinationRegistry(data.resolve("broker"), store, config.autoCreateDestinations(),
+                    config.defaultQueueCount());
+            store.addDispatchListener(consumers);
+            if (config.embeddedNameServer()) {
+                ns = NameServer.start(config.listenAddress(), config.nameServerPort(), config.brokerExpiryMillis(),
+                        config.heartbeatMillis(), config.maxFrameSize(), 1);
+            }
+            BrokerContext ctx = new BrokerContext(config, store, registry, consumers, System.currentTimeMillis());
+            t = ServerTransport.bind("broker", config.listenAddress(), config.brokerPort(), config.ioThreads(),
+                    config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark(),
+                    new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
+                            ch.pipeline().addLast(new FrameDecoder(config.maxFrameSize()));
+                            ch.pipeline().addLast(new IdleStateHandler(config.heartbeatMillis() * 3L,
+                                    config.heartbeatMillis(), 0, TimeUnit.MILLISECONDS));
+                            ch.pipeline().addLast(new BrokerConnection(ctx));
+                        }
+                    });
+        } catch (RuntimeException | IOException e) {
+            if (t != null) {
+                t.close();
+            }
+            if (ns != null) {
+                ns.close();
+            }
+            if (registry != null) {
+                registry.close();
+            }
+            store.close();
+            if (e instanceof ServerTransport.PortInUseException p) {
+                throw new BrokerStartException("cannot start: " + p.getMessage(), p);
+            }
+            throw e;
+        }
+        this.destinations = registry;
+        this.nameServer = ns;
+        this.transport = t;
+        List<String> servers = config.nameServers();
+        if (servers.isEmpty() && ns != null) {
+            servers = List.of(config.listenAddress() + ":" + ns.port());
+        }
+        this.registrar = servers.isEmpty() ? null
+                : new NameServerRegistrar(servers, config.registerIntervalMillis(), this::registration);
+    }
+
+    /** Starts a broker; a {@link BrokerStartException} says why it could not. */
+    public static Broker start(BrokerConfig config) {
+        try {
+            return new Broker(config.validate());
+        } catch (IOException e) {
+            throw new BrokerStartException("cannot start: " + e, e);
+        }
+    }
+
+    private BrokerRegistration registration() {
+        List<BrokerRegistration.Entry> entries = new ArrayList<>();
+        for (Destination d : destinations.all()) {
+            if (!d.id().type().isTemporary()) {
+                entries.add(new BrokerRegistration.Entry(d.id().type(), d.id().name(), d.queueCount()));
+            }
+        }
+        return new BrokerRegistration(config.brokerName(), clientAddress(), config.autoCreateDestinations(),
+                config.defaultQueueCount(), entries);
+    }
+
+    /** host:port clients use to reach this broker. */
+    public String clientAddress() {
+        return config.advertisedAddress() + ":" + transport.port();
+    }
+
+    public int brokerPort() {
+        return transport.port();
+    }
+
+    /** The embedded name server's port, or -1 without one. */
+    public int nameServerPort() {
+        return nameServer == null ? -1 : nameServer.port();
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public MessageStore store() {
+        return store;
+    }
+
+    public DestinationRegistry destinations() {
+        return destinations;
+    }
+
+    public NameServer nameServer() {
+        return nameServer;
+    }
+
+    /** A one-line description of where the broker listens, printed at start. */
+    public String describe() {
+        return "broker '" + config.brokerName() + "' listening on " + clientAddress()
+                + (nameServer == null ? "" : ", name server on " + config.listenAddress() + ":" + nameServer.port())
+                + ", transport " + (ServerTransport.nativeTransport() ? "epoll" : "NIO")
+                + ", data in " + config.dataDir()
+                + (store.recoveryReport().crashed() ? " (recovered after an unclean shutdown)" : "");
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("broker '{}' shutting down", config.brokerName());
+        transport.stopAccepting();
+        if (registrar != null) {
+            registrar.close();
+        }
+        try {
+            store.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("store did not close cleanly: {}", e.toString(), e);
+        }
+        destinations.close();
+        transport.close();
+        if (nameServer != null) {
+            nameServer.close();
+        }
+        LOG.info("broker '{}' stopped", config.brokerName());
+    }
+}

@@ -1,0 +1,96 @@
+package io.keel.broker.admin;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.keel.broker.BrokerContext;
+import io.keel.broker.destination.Destination;
+import io.keel.broker.destination.DestinationRegistry.DestinationException;
+import io.keel.protocol.command.AdminCommands;
+import io.keel.protocol.command.CommandCode;
+import io.keel.protocol.command.ErrorCode;
+import io.keel.protocol.command.ErrorReply;
+import io.keel.protocol.frame.Frame;
+import io.keel.protocol.frame.FrameLayout;
+import io.keel.protocol.frame.Wire;
+import io.keel.store.StoreMetrics;
+import io.netty.channel.Channel;
+
+/** The administration commands: create, delete, list (with depth and consumers), purge, stats. */
+public final class AdminHandler {
+
+    private final BrokerContext ctx;
+
+    public AdminHandler(BrokerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public void handle(Channel channel, Frame frame) {
+        short command = frame.command();
+        int id = frame.correlationId();
+        try {
+            switch (command) {
+                case CommandCode.ADMIN_CREATE -> {
+                    AdminCommands.Target t = AdminCommands.Target.decode(frame.body(), command);
+                    int queues = t.queueCount() <= 0 ? ctx.config().defaultQueueCount() : t.queueCount();
+                    ctx.destinations().createExplicitly(t.type(), t.name(), queues);
+                    channel.writeAndFlush(AdminCommands.empty(channel.alloc(), command, FrameLayout.FLAG_RESPONSE, id));
+                }
+                case CommandCode.ADMIN_DELETE -> {
+                    AdminCommands.Target t = AdminCommands.Target.decode(frame.body(), command);
+                    Destination d = ctx.destinations().get(new io.keel.broker.destination.DestinationId(t.type(), t.name()));
+                    if (d != null && d.consumers().get() > 0) {
+                        throw new DestinationException(d.id() + " has " + d.consumers().get()
+                                + " active consumers; close them before deleting it");
+                    }
+                    ctx.destinations().delete(t.type(), t.name());
+                    channel.writeAndFlush(AdminCommands.empty(channel.alloc(), command, FrameLayout.FLAG_RESPONSE, id));
+                }
+                case CommandCode.ADMIN_PURGE -> {
+                    AdminCommands.Target t = AdminCommands.Target.decode(frame.body(), command);
+                    long purged = ctx.destinations().purge(t.type(), t.name());
+                    channel.writeAndFlush(AdminCommands.purgeResponse(channel.alloc(), id, purged));
+                }
+                case CommandCode.ADMIN_LIST -> {
+                    Wire.end(frame.body(), "admin list");
+                    List<AdminCommands.DestinationInfo> list = new ArrayList<>();
+                    for (Destination d : ctx.destinations().all()) {
+                        list.add(new AdminCommands.DestinationInfo(d.id().type(), d.id().name(), d.queueCount(),
+                                d.depth(ctx.store()), d.consumers().get(), d.enqueuedCount()));
+                    }
+                    channel.writeAndFlush(AdminCommands.listResponse(channel.alloc(), id, list));
+                }
+                case CommandCode.ADMIN_STATS -> {
+                    Wire.end(frame.body(), "admin stats");
+                    channel.writeAndFlush(AdminCommands.statsResponse(channel.alloc(), id, stats()));
+                }
+                default -> throw new IllegalStateException("not an admin command: " + CommandCode.name(command));
+            }
+        } catch (DestinationException e) {
+            channel.writeAndFlush(ErrorReply.frame(channel.alloc(), command, id,
+                    e.alreadyExists() ? ErrorCode.ALREADY_EXISTS : ErrorCode.INVALID_DESTINATION, e.getMessage()));
+        }
+    }
+
+    private Map<String, String> stats() {
+        Map<String, String> s = new LinkedHashMap<>();
+        StoreMetrics m = ctx.store().metrics();
+        s.put("broker.name", ctx.config().brokerName());
+        s.put("broker.uptimeSeconds", Long.toString((System.currentTimeMillis() - ctx.startedAtMillis()) / 1000));
+        s.put("broker.destinations", Integer.toString(ctx.destinations().all().size()));
+        s.put("broker.consumers", Integer.toString(ctx.consumers().size()));
+        s.put("store.dataDir", ctx.store().config().dataDirectory().toString());
+        s.put("store.flushMode", ctx.store().config().flushMode().name());
+        s.put("store.appendedRecords", Long.toString(m.appendedRecords()));
+        s.put("store.appendedBytes", Long.toString(m.appendedBytes()));
+        s.put("store.flushes", Long.toString(m.flushes()));
+        s.put("store.averageFlushMicros", Long.toString(m.averageFlushMicros()));
+        s.put("store.maxFlushMicros", Long.toString(m.maxFlushMicros()));
+        s.put("store.writtenOffset", Long.toString(m.writtenOffset()));
+        s.put("store.dispatchLagBytes", Long.toString(m.dispatchLagBytes()));
+        s.put("store.queues", Integer.toString(m.queueCount()));
+        return s;
+    }
+}

@@ -1,0 +1,181 @@
+package io.keel.broker.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import io.keel.protocol.DestinationType;
+import io.keel.protocol.client.ConnectionLost;
+import io.keel.protocol.client.ProtocolClient;
+import io.keel.protocol.client.RemoteError;
+import io.keel.protocol.command.AdminCommands;
+import io.keel.protocol.command.CommandCode;
+import io.keel.protocol.frame.Frame;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code keel admin}: list, create, delete, purge destinations and show broker statistics. */
+@Command(name = "admin", mixinStandardHelpOptions = true, versionProvider = KeelVersion.class,
+        description = "Administer a running broker.",
+        subcommands = {AdminCommand.ListCmd.class, AdminCommand.Create.class, AdminCommand.Delete.class,
+            AdminCommand.Purge.class, AdminCommand.Stats.class})
+final class AdminCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--broker", scope = CommandLine.ScopeType.INHERIT, defaultValue = "127.0.0.1:10911",
+            description = "broker address host:port (default ${DEFAULT-VALUE})")
+    String broker;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return CommandLine.ExitCode.USAGE;
+    }
+
+    /** Connects, runs one request, prints; returns the exit status. */
+    static int run(CommandLine.Model.CommandSpec spec, String broker, short command,
+            java.util.function.BiFunction<ProtocolClient, Integer, io.netty.buffer.ByteBuf> request,
+            java.util.function.BiConsumer<Frame, PrintWriter> print) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int colon = broker.lastIndexOf(':');
+        if (colon <= 0) {
+            err.println("keel admin: --broker '" + broker + "' is not host:port");
+            return 2;
+        }
+        try (ProtocolClient c = ProtocolClient.connect(broker.substring(0, colon),
+                Integer.parseInt(broker.substring(colon + 1)), ProtocolClient.Options.defaults())) {
+            Frame f = c.request(id -> request.apply(c, id)).get(30, TimeUnit.SECONDS);
+            try {
+                print.accept(f, out);
+            } finally {
+                f.release();
+            }
+            out.flush();
+            return 0;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            err.println("keel admin: " + (cause instanceof RemoteError r ? r.code() + ": " + r.getMessage() : cause.toString()));
+            return 1;
+        } catch (ConnectionLost | RemoteError e) {
+            err.println("keel admin: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("keel admin: " + e);
+            return 1;
+        }
+    }
+
+    static DestinationType type(boolean topic) {
+        return topic ? DestinationType.TOPIC : DestinationType.QUEUE;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List destinations with depth and consumers.")
+    static final class ListCmd implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @CommandLine.ParentCommand
+        AdminCommand parent;
+
+        @Override
+        public Integer call() {
+            return run(spec, parent.broker, CommandCode.ADMIN_LIST,
+                    (c, id) -> AdminCommands.empty(c.channel().alloc(), CommandCode.ADMIN_LIST, 0, id), (f, out) -> {
+                        List<AdminCommands.DestinationInfo> list = AdminCommands.decodeList(f.body());
+                        out.printf("%-6s %-40s %6s %12s %9s %12s%n", "TYPE", "NAME", "QUEUES", "DEPTH", "CONSUMERS",
+                                "ENQUEUED");
+                        for (AdminCommands.DestinationInfo d : list) {
+                            out.printf("%-6s %-40s %6d %12d %9d %12d%n", d.type().name().toLowerCase(Locale.ROOT),
+                                    d.name(), d.queueCount(), d.depth(), d.consumers(), d.enqueued());
+                        }
+                    });
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a queue (or a topic with --topic).")
+    static final class Create implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @CommandLine.ParentCommand
+        AdminCommand parent;
+        @Parameters(index = "0", description = "destination name")
+        String name;
+        @Option(names = "--topic", description = "create a topic instead of a queue")
+        boolean topic;
+        @Option(names = "--queues", description = "queue ids (default: the broker's defaultQueueCount)", defaultValue = "0")
+        int queues;
+
+        @Override
+        public Integer call() {
+            return run(spec, parent.broker, CommandCode.ADMIN_CREATE,
+                    (c, id) -> new AdminCommands.Target(type(topic), name, queues).frame(c.channel().alloc(),
+                            CommandCode.ADMIN_CREATE, id),
+                    (f, out) -> out.println("created " + (topic ? "topic" : "queue") + " '" + name + "'"));
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a destination and its messages.")
+    static final class Delete implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @CommandLine.ParentCommand
+        AdminCommand parent;
+        @Parameters(index = "0", description = "destination name")
+        String name;
+        @Option(names = "--topic", description = "the destination is a topic")
+        boolean topic;
+
+        @Override
+        public Integer call() {
+            return run(spec, parent.broker, CommandCode.ADMIN_DELETE,
+                    (c, id) -> new AdminCommands.Target(type(topic), name, 0).frame(c.channel().alloc(),
+                            CommandCode.ADMIN_DELETE, id),
+                    (f, out) -> out.println("deleted " + (topic ? "topic" : "queue") + " '" + name + "'"));
+        }
+    }
+
+    @Command(name = "purge", mixinStandardHelpOptions = true, description = "Drop every stored message of a destination.")
+    static final class Purge implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @CommandLine.ParentCommand
+        AdminCommand parent;
+        @Parameters(index = "0", description = "destination name")
+        String name;
+        @Option(names = "--topic", description = "the destination is a topic")
+        boolean topic;
+
+        @Override
+        public Integer call() {
+            return run(spec, parent.broker, CommandCode.ADMIN_PURGE,
+                    (c, id) -> new AdminCommands.Target(type(topic), name, 0).frame(c.channel().alloc(),
+                            CommandCode.ADMIN_PURGE, id),
+                    (f, out) -> out.println("purged " + f.body().readLong() + " messages from '" + name + "'"));
+        }
+    }
+
+    @Command(name = "stats", mixinStandardHelpOptions = true, description = "Show broker and store statistics.")
+    static final class Stats implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @CommandLine.ParentCommand
+        AdminCommand parent;
+
+        @Override
+        public Integer call() {
+            return run(spec, parent.broker, CommandCode.ADMIN_STATS,
+                    (c, id) -> AdminCommands.empty(c.channel().alloc(), CommandCode.ADMIN_STATS, 0, id), (f, out) -> {
+                        Map<String, String> stats = AdminCommands.decodeStats(f.body());
+                        stats.forEach((k, v) -> out.printf("%-28s %s%n", k, v));
+                    });
+        }
+    }
+}

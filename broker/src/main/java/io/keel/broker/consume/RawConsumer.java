@@ -1,0 +1,172 @@
+package io.keel.broker.consume;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.keel.broker.destination.Destination;
+import io.keel.protocol.command.Deliver;
+import io.keel.protocol.command.Subscribe;
+import io.keel.store.ConsumeQueueBatch;
+import io.keel.store.MessageStore;
+import io.keel.store.RecordSlice;
+import io.keel.store.StoreException;
+import io.netty.channel.Channel;
+
+/**
+ * A consumer of the raw consume path: it follows one or all queue ids of a destination from a start
+ * position and is pushed DELIVER frames while it has credit (messages and bytes). With nothing to
+ * deliver it simply waits: the store's dispatcher wakes it when messages arrive (long polling without
+ * a poll). All of its state is touched on its connection's event loop only; {@link #wake()} may be
+ * called from any thread. Pushing also stops while the connection's outbound buffer is above its
+ * high-water mark, and resumes when it drains.
+ */
+public final class RawConsumer implements Runnable {
+
+    private static final int READ_BATCH = 32;
+
+    private final long id;
+    private final Channel channel;
+    private final MessageStore store;
+    private final Destination destination;
+    private final int[] queueIds;
+    private final long[] next;
+    private final ConsumeQueueBatch batch = new ConsumeQueueBatch(READ_BATCH);
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private int creditMessages;
+    private long creditBytes;
+    private int roundRobin;
+    private volatile boolean closed;
+    private long delivered;
+
+    public RawConsumer(long id, Channel channel, MessageStore store, Destination destination, Subscribe s) {
+        this.id = id;
+        this.channel = channel;
+        this.store = store;
+        this.destination = destination;
+        if (s.queueId() >= 0) {
+            if (s.queueId() >= destination.queueCount()) {
+                throw new IllegalArgumentException("queue id " + s.queueId() + " does not exist on " + destination.id()
+                        + " (it has " + destination.queueCount() + ")");
+            }
+            this.queueIds = new int[] {s.queueId()};
+        } else {
+            this.queueIds = new int[destination.queueCount()];
+            for (int q = 0; q < queueIds.length; q++) {
+                queueIds[q] = q;
+            }
+        }
+        this.next = new long[queueIds.length];
+        for (int i = 0; i < queueIds.length; i++) {
+            int q = queueIds[i];
+            long floor = destination.floor(q);
+            long max = destination.maxOffset(store, q);
+            long min = store.hasQueue(destination.key(q)) ? store.minQueueOffset(destination.key(q)) : 0;
+            next[i] = switch (s.start()) {
+                case Subscribe.START_LATEST -> max;
+                case Subscribe.START_AT_OFFSET -> Math.max(s.startOffset(), Math.max(floor, min));
+                default -> Math.max(floor, min);
+            };
+        }
+        this.creditMessages = Math.max(0, s.creditMessages());
+        this.creditBytes = Math.max(0, s.creditBytes());
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Destination destination() {
+        return destination;
+    }
+
+    public long delivered() {
+        return delivered;
+    }
+
+    /** Where this consumer starts on each of its queue ids (for the SUBSCRIBE answer). */
+    public List<Subscribe.Position> positions() {
+        List<Subscribe.Position> out = new ArrayList<>();
+        for (int i = 0; i < queueIds.length; i++) {
+            out.add(new Subscribe.Position(queueIds[i], next[i]));
+        }
+        return out;
+    }
+
+    /** Adds credit (event loop). */
+    public void credit(int messages, long bytes) {
+        creditMessages = (int) Math.min(Integer.MAX_VALUE, (long) creditMessages + Math.max(0, messages));
+        long add = Math.max(0, bytes);
+        creditBytes = add > Long.MAX_VALUE - creditBytes ? Long.MAX_VALUE : creditBytes + add;
+        pump();
+    }
+
+    /** Schedules a push attempt on the connection's event loop; cheap when one is already scheduled. */
+    public void wake() {
+        if (!closed && creditMessages > 0 && scheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(this);
+        }
+    }
+
+    @Override
+    public void run() {
+        scheduled.set(false);
+        pump();
+    }
+
+    public void close() {
+        closed = true;
+    }
+
+    /** Pushes deliveries while there are messages, credit, and room in the outbound buffer. */
+    public void pump() {
+        if (closed || !channel.isActive()) {
+            return;
+        }
+        boolean wrote = false;
+        int queues = queueIds.length;
+        int idle = 0;
+        while (creditMessages > 0 && creditBytes > 0 && channel.isWritable() && idle < queues) {
+            int i = roundRobin;
+            roundRobin = (roundRobin + 1) % queues;
+            int q = queueIds[i];
+            long max = destination.maxOffset(store, q);
+            long from = Math.max(next[i], destination.floor(q));
+            if (from >= max) {
+                idle++;
+                continue;
+            }
+            idle = 0;
+            int want = Math.min(READ_BATCH, creditMessages);
+            int n;
+            try {
+                n = store.readQueue(destination.key(q), from, want, batch);
+            } catch (StoreException.OffsetOutOfRange e) {
+                next[i] = store.minQueueOffset(destination.key(q));
+                continue;
+            } catch (StoreException e) {
+                break; // the store is closing
+            }
+            if (n == 0) {
+                next[i] = Math.min(max, from + want);
+                continue;
+            }
+            for (int k = 0; k < n && creditMessages > 0 && creditBytes > 0; k++) {
+                try (RecordSlice s = store.read(batch.physicalOffset(k))) {
+                    channel.write(Deliver.frame(channel.alloc(), id, q, batch.queueOffset(k), 1,
+                            s.record().storeTimestamp(), s.payload()), channel.voidPromise());
+                    creditBytes -= s.record().payloadLength();
+                } catch (StoreException.OffsetOutOfRange e) {
+                    // Deleted by retention meanwhile (or the store is closing): nothing to deliver.
+                }
+                creditMessages--;
+                delivered++;
+                next[i] = batch.queueOffset(k) + 1;
+                wrote = true;
+            }
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+}

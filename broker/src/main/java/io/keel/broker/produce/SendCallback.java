@@ -1,0 +1,63 @@
+package io.keel.broker.produce;
+
+import io.keel.broker.destination.Destination;
+import io.keel.protocol.command.CommandCode;
+import io.keel.protocol.command.ErrorCode;
+import io.keel.protocol.command.ErrorReply;
+import io.keel.protocol.command.SendResult;
+import io.keel.store.AppendCallback;
+import io.keel.store.StoreException;
+import io.netty.channel.Channel;
+
+/**
+ * Answers one SEND once the store has the message as durably as the flush mode and the message's
+ * delivery mode require.
+ */
+final class SendCallback implements AppendCallback {
+
+    private final Channel channel;
+    private final int correlationId;
+    private final int queueId;
+    private final Destination destination;
+
+    SendCallback(Channel channel, int correlationId, int queueId, Destination destination) {
+        this.channel = channel;
+        this.correlationId = correlationId;
+        this.queueId = queueId;
+        this.destination = destination;
+    }
+
+    @Override
+    public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
+        destination.enqueued();
+        if (channel.isActive()) {
+            channel.writeAndFlush(SendResult.frame(channel.alloc(), correlationId, queueId, queueOffset, storeTimestamp),
+                    channel.voidPromise());
+        }
+    }
+
+    @Override
+    public void failed(StoreException error) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(ErrorReply.frame(channel.alloc(), CommandCode.SEND, correlationId, errorCode(error),
+                    "send to " + destination.id() + " failed: " + error.getMessage()), channel.voidPromise());
+        }
+    }
+
+    /** The wire error for a store failure. */
+    static ErrorCode errorCode(StoreException e) {
+        if (e instanceof StoreException.Full) {
+            return ErrorCode.STORE_FULL;
+        }
+        if (e instanceof StoreException.RecordTooLarge) {
+            return ErrorCode.MESSAGE_TOO_LARGE;
+        }
+        if (e instanceof StoreException.FlushTimeout) {
+            return ErrorCode.TIMEOUT;
+        }
+        if (e instanceof StoreException.Closed) {
+            return ErrorCode.SHUTTING_DOWN;
+        }
+        return ErrorCode.INTERNAL;
+    }
+}

@@ -1,0 +1,177 @@
+package io.keel.broker.produce;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.keel.broker.destination.Destination;
+import io.keel.broker.destination.DestinationRegistry;
+import io.keel.protocol.command.CommandCode;
+import io.keel.protocol.command.ErrorCode;
+import io.keel.protocol.command.ErrorReply;
+import io.keel.protocol.command.SendCommand;
+import io.keel.protocol.command.SendResult;
+import io.keel.protocol.frame.FrameLayout;
+import io.keel.protocol.frame.Wire;
+import io.keel.store.AppendCallback;
+import io.keel.store.AppendRecord;
+import io.keel.store.MessageStore;
+import io.keel.store.StoreException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+
+/**
+ * The produce path of one connection (its event loop only): SEND and SEND_BATCH become store
+ * appends of the message bytes as received. A producer without an explicit queue id sticks to one
+ * queue id of the destination (its producer id modulo the queue count), so its messages stay in order.
+ */
+public final class SendHandler {
+
+    /** A send refused before it reached the store. */
+    public static final class Refused extends RuntimeException {
+        final ErrorCode code;
+
+        Refused(ErrorCode code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+
+    private final MessageStore store;
+    private final DestinationRegistry destinations;
+    private final int maxMessageSize;
+    private final Channel channel;
+    private final SendCommand command = new SendCommand();
+    private final AppendRecord record = new AppendRecord();
+
+    public SendHandler(MessageStore store, DestinationRegistry destinations, int maxMessageSize, Channel channel) {
+        this.store = store;
+        this.destinations = destinations;
+        this.maxMessageSize = maxMessageSize;
+        this.channel = channel;
+    }
+
+    public void onSend(ByteBuf body, int correlationId) {
+        command.decodeEntry(body);
+        Wire.end(body, "send");
+        try {
+            Destination d = prepare();
+            store.append(record, new SendCallback(channel, correlationId, queueIdOf(d), d));
+        } catch (Refused r) {
+            channel.writeAndFlush(ErrorReply.frame(channel.alloc(), CommandCode.SEND, correlationId, r.code, r.getMessage()),
+                    channel.voidPromise());
+        }
+    }
+
+    public void onSendBatch(ByteBuf body, int correlationId) {
+        int n = SendCommand.readBatchCount(body);
+        BatchAnswer answer = new BatchAnswer(n, correlationId);
+        for (int i = 0; i < n; i++) {
+            command.decodeEntry(body);
+            try {
+                Destination d = prepare();
+                store.append(record, answer.entry(i, queueIdOf(d), d));
+            } catch (Refused r) {
+                answer.refused(i, r.code, r.getMessage());
+            }
+        }
+        Wire.end(body, "send batch");
+    }
+
+    private int queueIdOf(Destination d) {
+        return command.queueId >= 0 ? command.queueId : (int) Math.floorMod(command.producerId, (long) d.queueCount());
+    }
+
+    /** Resolves the destination and fills the reusable append record. */
+    private Destination prepare() {
+        int size = command.message.readableBytes();
+        if (size > maxMessageSize) {
+            throw new Refused(ErrorCode.MESSAGE_TOO_LARGE, "a message of " + size + " bytes to " + command.destinationType
+                    .name().toLowerCase(java.util.Locale.ROOT) + " '" + command.destination
+                    + "' exceeds the broker's maximum message size of " + maxMessageSize + " bytes");
+        }
+        Destination d;
+        try {
+            d = destinations.resolve(command.destinationType, command.destination);
+        } catch (DestinationRegistry.DestinationException e) {
+            throw new Refused(ErrorCode.INVALID_DESTINATION, e.getMessage());
+        }
+        if (command.queueId >= d.queueCount()) {
+            throw new Refused(ErrorCode.INVALID_REQUEST, "queue id " + command.queueId + " does not exist on " + d.id()
+                    + " (it has " + d.queueCount() + ")");
+        }
+        record.reset().message(d.key(queueIdOf(d)), command.message.nioBuffer())
+                .producer(command.producerId, command.sequence).deliveryTime(command.deliveryTime)
+                .tagCode(command.tagCode).awaitFlush(command.persistent());
+        return d;
+    }
+
+    /** Collects the outcome of every entry of a batch and answers once all are known. */
+    private final class BatchAnswer {
+        private final int correlationId;
+        private final int[] queueIds;
+        private final long[] offsets;
+        private final long[] timestamps;
+        private final ErrorCode[] errors;
+        private final String[] messages;
+        private final AtomicInteger remaining;
+
+        BatchAnswer(int n, int correlationId) {
+            this.correlationId = correlationId;
+            this.queueIds = new int[n];
+            this.offsets = new long[n];
+            this.timestamps = new long[n];
+            this.errors = new ErrorCode[n];
+            this.messages = new String[n];
+            this.remaining = new AtomicInteger(n);
+            if (n == 0) {
+                answer();
+            }
+        }
+
+        AppendCallback entry(int i, int queueId, Destination d) {
+            return new AppendCallback() {
+                @Override
+                public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
+                    d.enqueued();
+                    queueIds[i] = queueId;
+                    offsets[i] = queueOffset;
+                    timestamps[i] = storeTimestamp;
+                    done();
+                }
+
+                @Override
+                public void failed(StoreException error) {
+                    refused(i, SendCallback.errorCode(error), "send to " + d.id() + " failed: " + error.getMessage());
+                }
+            };
+        }
+
+        void refused(int i, ErrorCode code, String message) {
+            errors[i] = code;
+            messages[i] = message;
+            done();
+        }
+
+        private void done() {
+            if (remaining.decrementAndGet() == 0) {
+                answer();
+            }
+        }
+
+        private void answer() {
+            if (!channel.isActive()) {
+                return;
+            }
+            ByteBuf b = FrameLayout.begin(channel.alloc(), 4 + queueIds.length * 22, CommandCode.SEND_BATCH,
+                    FrameLayout.FLAG_RESPONSE, correlationId);
+            b.writeInt(queueIds.length);
+            for (int i = 0; i < queueIds.length; i++) {
+                if (errors[i] == null) {
+                    SendResult.writeBatchOk(b, queueIds[i], offsets[i], timestamps[i]);
+                } else {
+                    SendResult.writeBatchError(b, errors[i], messages[i]);
+                }
+            }
+            channel.writeAndFlush(FrameLayout.end(b), channel.voidPromise());
+        }
+    }
+}

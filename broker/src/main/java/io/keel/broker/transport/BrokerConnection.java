@@ -1,0 +1,169 @@
+package io.keel.broker.transport;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.keel.broker.BrokerContext;
+import io.keel.broker.admin.AdminHandler;
+import io.keel.broker.consume.RawConsumer;
+import io.keel.broker.destination.Destination;
+import io.keel.broker.destination.DestinationId;
+import io.keel.broker.destination.DestinationRegistry.DestinationException;
+import io.keel.broker.produce.SendHandler;
+import io.keel.protocol.command.Ack;
+import io.keel.protocol.command.AdminCommands;
+import io.keel.protocol.command.CommandCode;
+import io.keel.protocol.command.Credit;
+import io.keel.protocol.command.ErrorCode;
+import io.keel.protocol.command.RouteData;
+import io.keel.protocol.command.Subscribe;
+import io.keel.protocol.frame.Frame;
+import io.keel.protocol.frame.FrameLayout;
+import io.netty.channel.ChannelHandlerContext;
+
+/**
+ * One client connection of the broker: produce, consume, route queries and administration.
+ * Everything here runs on the connection's event loop.
+ */
+public final class BrokerConnection extends FrameHandler {
+
+    private final BrokerContext ctx;
+    private final AdminHandler admin;
+    private final Map<Long, RawConsumer> consumers = new HashMap<>();
+    private final Ack ack = new Ack();
+    private SendHandler sends;
+
+    public BrokerConnection(BrokerContext ctx) {
+        super("broker " + ctx.config().brokerName(), ctx.config().maxFrameSize(), ctx.config().heartbeatMillis());
+        this.ctx = ctx;
+        this.admin = new AdminHandler(ctx);
+    }
+
+    @Override
+    protected void onOpen() {
+        sends = new SendHandler(ctx.store(), ctx.destinations(), ctx.config().maxMessageSize(), channel);
+    }
+
+    @Override
+    protected void onCommand(Frame frame) {
+        switch (frame.command()) {
+            case CommandCode.SEND -> sends.onSend(frame.body(), frame.correlationId());
+            case CommandCode.SEND_BATCH -> sends.onSendBatch(frame.body(), frame.correlationId());
+            case CommandCode.SUBSCRIBE -> subscribe(frame);
+            case CommandCode.CREDIT -> credit(frame);
+            case CommandCode.ACK -> ack(frame);
+            case CommandCode.CLOSE_CONSUMER -> closeConsumer(frame);
+            case CommandCode.ROUTE_QUERY -> route(frame);
+            case CommandCode.ADMIN_CREATE, CommandCode.ADMIN_DELETE, CommandCode.ADMIN_LIST, CommandCode.ADMIN_STATS,
+                    CommandCode.ADMIN_PURGE -> admin.handle(channel, frame);
+            case CommandCode.BROKER_REGISTER, CommandCode.BROKER_UNREGISTER ->
+                reply(frame, ErrorCode.INVALID_REQUEST, "this is a broker port, not a name server");
+            default -> unknownCommand(frame);
+        }
+    }
+
+    private void subscribe(Frame frame) {
+        Subscribe s = Subscribe.decode(frame.body());
+        if (consumers.containsKey(s.consumerId())) {
+            reply(frame, ErrorCode.INVALID_REQUEST, "consumer id " + s.consumerId() + " is already used on this connection");
+            return;
+        }
+        Destination d;
+        try {
+            d = ctx.destinations().resolve(s.type(), s.destination());
+        } catch (DestinationException e) {
+            reply(frame, ErrorCode.INVALID_DESTINATION, e.getMessage());
+            return;
+        }
+        RawConsumer c;
+        try {
+            c = new RawConsumer(s.consumerId(), channel, ctx.store(), d, s);
+        } catch (IllegalArgumentException e) {
+            reply(frame, ErrorCode.INVALID_REQUEST, e.getMessage());
+            return;
+        }
+        consumers.put(s.consumerId(), c);
+        d.consumers().incrementAndGet();
+        ctx.consumers().add(c);
+        channel.writeAndFlush(Subscribe.responseFrame(channel.alloc(), frame.correlationId(), c.positions()));
+        c.pump();
+    }
+
+    private void credit(Frame frame) {
+        Credit credit = Credit.decode(frame.body());
+        RawConsumer c = consumers.get(credit.consumerId());
+        if (c != null) {
+            c.credit(credit.messages(), credit.bytes());
+        }
+    }
+
+    private void ack(Frame frame) {
+        ack.decode(frame.body());
+        RawConsumer c = consumers.get(ack.consumerId);
+        if (c == null) {
+            reply(frame, ErrorCode.INVALID_REQUEST, "consumer " + ack.consumerId + " is not open on this connection");
+            return;
+        }
+        for (int i = 0; i < ack.count; i++) {
+            if (ack.queueIds[i] >= 0 && ack.queueIds[i] < c.destination().queueCount()) {
+                c.destination().acked(ack.queueIds[i], ack.queueOffsets[i]);
+            }
+        }
+        channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.ACK, FrameLayout.FLAG_RESPONSE,
+                frame.correlationId()), channel.voidPromise());
+    }
+
+    private void closeConsumer(Frame frame) {
+        long id = Credit.decodeCloseConsumer(frame.body());
+        RawConsumer c = consumers.remove(id);
+        if (c == null) {
+            reply(frame, ErrorCode.INVALID_REQUEST, "consumer " + id + " is not open on this connection");
+            return;
+        }
+        release(c);
+        channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.CLOSE_CONSUMER, FrameLayout.FLAG_RESPONSE,
+                frame.correlationId()));
+    }
+
+    /** A broker answers route queries about itself, so clients may connect to it directly. */
+    private void route(Frame frame) {
+        RouteData.Query q = RouteData.decodeQuery(frame.body());
+        Destination d = ctx.destinations().get(new DestinationId(q.type(), q.destination()));
+        int queues = d != null ? d.queueCount()
+                : ctx.config().autoCreateDestinations() && !q.type().isTemporary() ? ctx.config().defaultQueueCount() : 0;
+        List<RouteData.BrokerRoute> routes = queues == 0 ? List.of() : List.of(new RouteData.BrokerRoute(
+                ctx.config().brokerName(), ctx.config().advertisedAddress() + ":" + ((java.net.InetSocketAddress)
+                        channel.localAddress()).getPort(), queues));
+        channel.writeAndFlush(new RouteData(routes).responseFrame(channel.alloc(), frame.correlationId()));
+    }
+
+    private void release(RawConsumer c) {
+        c.close();
+        c.destination().consumers().decrementAndGet();
+        ctx.consumers().remove(c);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext c) throws Exception {
+        boolean writable = c.channel().isWritable();
+        // A client that does not read its answers must not make the broker buffer them without bound.
+        c.channel().config().setAutoRead(writable);
+        if (writable) {
+            for (RawConsumer consumer : consumers.values()) {
+                consumer.pump();
+            }
+        }
+        super.channelWritabilityChanged(c);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext c) throws Exception {
+        state = State.CLOSED;
+        for (RawConsumer consumer : consumers.values()) {
+            release(consumer);
+        }
+        consumers.clear();
+        super.channelInactive(c);
+    }
+}

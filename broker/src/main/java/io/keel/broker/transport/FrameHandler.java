@@ -1,0 +1,189 @@
+package io.keel.broker.transport;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.keel.protocol.command.CommandCode;
+import io.keel.protocol.command.ErrorCode;
+import io.keel.protocol.command.ErrorReply;
+import io.keel.protocol.command.Handshake;
+import io.keel.protocol.frame.Frame;
+import io.keel.protocol.frame.FrameLayout;
+import io.keel.protocol.frame.ProtocolViolation;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+
+/**
+ * The server side of one connection, common to the broker and the name server: the handshake
+ * (first frame, version check), heartbeats, idle detection, and what happens to bad input. A
+ * violation of the protocol is logged with the peer and the rule broken; requests get an error reply;
+ * a malformed stream closes the connection. Subclasses handle the commands of their role.
+ */
+public abstract class FrameHandler extends SimpleChannelInboundHandler<Frame> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrameHandler.class);
+    private static final AtomicLong CONNECTION_IDS = new AtomicLong();
+
+    /** Lifecycle of a connection. */
+    protected enum State { AWAITING_HANDSHAKE, OPEN, CLOSED }
+
+    protected final String serverName;
+    protected final int maxFrameSize;
+    protected final int heartbeatMillis;
+    protected Channel channel;
+    protected String peer = "?";
+    protected State state = State.AWAITING_HANDSHAKE;
+    protected long connectionId;
+    protected Handshake.Request handshake;
+
+    protected FrameHandler(String serverName, int maxFrameSize, int heartbeatMillis) {
+        super(false);
+        this.serverName = serverName;
+        this.maxFrameSize = maxFrameSize;
+        this.heartbeatMillis = heartbeatMillis;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        channel = ctx.channel();
+        peer = String.valueOf(channel.remoteAddress());
+        super.channelActive(ctx);
+    }
+
+    @Override
+    protected final void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+        try {
+            if (state == State.AWAITING_HANDSHAKE) {
+                onHandshake(frame);
+            } else if (frame.command() == CommandCode.HEARTBEAT) {
+                // Its arrival reset the idle timer; nothing else to do.
+            } else if (frame.isResponse()) {
+                violation(frame, "a client sent a response frame (" + CommandCode.name(frame.command()) + ")", true);
+            } else {
+                onCommand(frame);
+            }
+        } catch (ProtocolViolation v) {
+            violation(frame, v.getMessage(), true);
+        } catch (RuntimeException e) {
+            LOG.error("{} {}: {} failed: {}", serverName, peer, CommandCode.name(frame.command()), e.toString(), e);
+            reply(frame, ErrorCode.INTERNAL, CommandCode.name(frame.command()) + " failed on the broker: " + e);
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void onHandshake(Frame frame) {
+        if (frame.command() != CommandCode.HANDSHAKE) {
+            LOG.warn("{} {}: the first frame is {} instead of HANDSHAKE; closing", serverName, peer,
+                    CommandCode.name(frame.command()));
+            channel.writeAndFlush(ErrorReply.frame(channel.alloc(), frame.command(), frame.correlationId(),
+                    ErrorCode.NOT_HANDSHAKEN, "the first frame of a connection must be HANDSHAKE"))
+                    .addListener(ChannelFutureListener.CLOSE);
+            state = State.CLOSED;
+            return;
+        }
+        Handshake.Request h = Handshake.Request.decode(frame.body());
+        if (h.version() != Handshake.VERSION) {
+            LOG.warn("{} {}: handshake with protocol version {}, this server speaks {}; closing", serverName, peer,
+                    h.version(), Handshake.VERSION);
+            channel.writeAndFlush(ErrorReply.frame(channel.alloc(), CommandCode.HANDSHAKE, frame.correlationId(),
+                    ErrorCode.UNSUPPORTED_VERSION, "protocol version " + h.version() + " is not supported; "
+                            + serverName + " speaks version " + Handshake.VERSION))
+                    .addListener(ChannelFutureListener.CLOSE);
+            state = State.CLOSED;
+            return;
+        }
+        String refused = authenticate(h);
+        if (refused != null) {
+            LOG.warn("{} {}: authentication refused: {}", serverName, peer, refused);
+            channel.writeAndFlush(ErrorReply.frame(channel.alloc(), CommandCode.HANDSHAKE, frame.correlationId(),
+                    ErrorCode.AUTHENTICATION_FAILED, refused)).addListener(ChannelFutureListener.CLOSE);
+            state = State.CLOSED;
+            return;
+        }
+        handshake = h;
+        connectionId = CONNECTION_IDS.incrementAndGet();
+        state = State.OPEN;
+        channel.writeAndFlush(new Handshake.Response(Handshake.VERSION, serverName, heartbeatMillis, maxFrameSize,
+                connectionId).frame(channel.alloc(), frame.correlationId()));
+        onOpen();
+    }
+
+    /** Returns null to accept the credentials of a handshake, or why they are refused. */
+    protected String authenticate(Handshake.Request h) {
+        return null;
+    }
+
+    /** Called once the handshake succeeded. */
+    protected void onOpen() {
+    }
+
+    /** Handles a request or one-way frame after the handshake. The frame is released afterwards. */
+    protected abstract void onCommand(Frame frame);
+
+    /** Answers an unknown command with an error (requests) or a log line (one-way frames). */
+    protected void unknownCommand(Frame frame) {
+        LOG.warn("{} {}: unknown command {}; answered with an error", serverName, peer, CommandCode.name(frame.command()));
+        reply(frame, ErrorCode.UNKNOWN_COMMAND, "command " + CommandCode.name(frame.command()) + " is not known by "
+                + serverName);
+    }
+
+    /** Sends an error reply to a request (not to a one-way frame). */
+    protected void reply(Frame request, ErrorCode code, String message) {
+        if (!request.isOneWay() && channel.isActive()) {
+            channel.writeAndFlush(ErrorReply.frame(channel.alloc(), request.command(), request.correlationId(), code, message));
+        }
+    }
+
+    private void violation(Frame frame, String rule, boolean close) {
+        LOG.warn("{} {}: protocol violation in {}: {}; closing the connection", serverName, peer,
+                CommandCode.name(frame.command()), rule);
+        if (channel.isActive()) {
+            channel.writeAndFlush(ErrorReply.frame(channel.alloc(), frame.command(), frame.correlationId(),
+                    ErrorCode.PROTOCOL_ERROR, rule)).addListener(ChannelFutureListener.CLOSE);
+        }
+        state = State.CLOSED;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent e) {
+            if (e.state() == IdleState.READER_IDLE) {
+                LOG.warn("{} {}: nothing received for {} ms (3 heartbeat intervals); closing the connection", serverName,
+                        peer, heartbeatMillis * 3L);
+                ctx.close();
+            } else if (e.state() == IdleState.WRITER_IDLE && state == State.OPEN) {
+                ctx.writeAndFlush(FrameLayout.end(FrameLayout.begin(ctx.alloc(), 0, CommandCode.HEARTBEAT,
+                        FrameLayout.FLAG_ONEWAY, 0)), ctx.voidPromise());
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
+                ? cause.getCause() : cause;
+        if (c instanceof ProtocolViolation v) {
+            LOG.warn("{} {}: {}; closing the connection", serverName, peer, v.getMessage());
+            if (ctx.channel().isActive()) {
+                ctx.writeAndFlush(ErrorReply.frame(ctx.alloc(), (short) 0, 0, ErrorCode.PROTOCOL_ERROR, v.getMessage()))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
+        } else if (c instanceof java.io.IOException) {
+            LOG.debug("{} {}: {}", serverName, peer, c.toString());
+            ctx.close();
+        } else {
+            LOG.warn("{} {}: {}; closing the connection", serverName, peer, c.toString(), c);
+            ctx.close();
+        }
+        state = State.CLOSED;
+    }
+}

@@ -1,0 +1,53 @@
+package io.keel.protocol.command;
+
+/** The command codes of the frame header, and their names for log lines. */
+public final class CommandCode {
+
+    public static final short HANDSHAKE = 0x0001;
+    public static final short HEARTBEAT = 0x0002;
+
+    public static final short SEND = 0x0010;
+    public static final short SEND_BATCH = 0x0011;
+
+    public static final short SUBSCRIBE = 0x0020;
+    public static final short CREDIT = 0x0021;
+    public static final short DELIVER = 0x0022;
+    public static final short ACK = 0x0023;
+    public static final short CLOSE_CONSUMER = 0x0024;
+
+    public static final short ROUTE_QUERY = 0x0030;
+    public static final short BROKER_REGISTER = 0x0031;
+    public static final short BROKER_UNREGISTER = 0x0032;
+
+    public static final short ADMIN_CREATE = 0x0040;
+    public static final short ADMIN_DELETE = 0x0041;
+    public static final short ADMIN_LIST = 0x0042;
+    public static final short ADMIN_STATS = 0x0043;
+    public static final short ADMIN_PURGE = 0x0044;
+
+    private CommandCode() {
+    }
+
+    public static String name(short code) {
+        return switch (code) {
+            case HANDSHAKE -> "HANDSHAKE";
+            case HEARTBEAT -> "HEARTBEAT";
+            case SEND -> "SEND";
+            case SEND_BATCH -> "SEND_BATCH";
+            case SUBSCRIBE -> "SUBSCRIBE";
+            case CREDIT -> "CREDIT";
+            case DELIVER -> "DELIVER";
+            case ACK -> "ACK";
+            case CLOSE_CONSUMER -> "CLOSE_CONSUMER";
+            case ROUTE_QUERY -> "ROUTE_QUERY";
+            case BROKER_REGISTER -> "BROKER_REGISTER";
+            case BROKER_UNREGISTER -> "BROKER_UNREGISTER";
+            case ADMIN_CREATE -> "ADMIN_CREATE";
+            case ADMIN_DELETE -> "ADMIN_DELETE";
+            case ADMIN_LIST -> "ADMIN_LIST";
+            case ADMIN_STATS -> "ADMIN_STATS";
+            case ADMIN_PURGE -> "ADMIN_PURGE";
+            default -> "UNKNOWN(0x" + Integer.toHexString(code & 0xFFFF) + ")";
+        };
+    }
+}

@@ -1,0 +1,50 @@
+package io.keel.protocol.command;
+
+import io.keel.protocol.frame.FrameLayout;
+import io.keel.protocol.frame.Wire;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * CREDIT (one-way): the consumer grants more messages and bytes; the broker pushes while both are
+ * positive. Also used by CLOSE_CONSUMER (request), whose body is the consumer id alone.
+ *
+ * <pre>
+ *  0               8           12              20
+ *  +---------------+-----------+---------------+
+ *  | consumerId    | messages  | bytes         |
+ *  +---------------+-----------+---------------+
+ * </pre>
+ */
+public record Credit(long consumerId, int messages, long bytes) {
+
+    public static final int SIZE = 20;
+
+    public ByteBuf frame(ByteBufAllocator alloc) {
+        ByteBuf b = FrameLayout.begin(alloc, SIZE, CommandCode.CREDIT, FrameLayout.FLAG_ONEWAY, 0);
+        b.writeLong(consumerId);
+        b.writeInt(messages);
+        b.writeLong(bytes);
+        return FrameLayout.end(b);
+    }
+
+    public static Credit decode(ByteBuf body) {
+        Wire.need(body, SIZE, "credit");
+        Credit c = new Credit(body.readLong(), body.readInt(), body.readLong());
+        Wire.end(body, "credit");
+        return c;
+    }
+
+    public static ByteBuf closeConsumerFrame(ByteBufAllocator alloc, int correlationId, long consumerId) {
+        ByteBuf b = FrameLayout.begin(alloc, 8, CommandCode.CLOSE_CONSUMER, 0, correlationId);
+        b.writeLong(consumerId);
+        return FrameLayout.end(b);
+    }
+
+    public static long decodeCloseConsumer(ByteBuf body) {
+        Wire.need(body, 8, "close consumer");
+        long id = body.readLong();
+        Wire.end(body, "close consumer");
+        return id;
+    }
+}

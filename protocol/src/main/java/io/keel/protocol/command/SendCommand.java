@@ -1,0 +1,123 @@
+package io.keel.protocol.command;
+
+import io.keel.protocol.DestinationType;
+import io.keel.protocol.frame.FrameLayout;
+import io.keel.protocol.frame.ProtocolViolation;
+import io.keel.protocol.frame.Wire;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * SEND: one message to a destination (SEND_BATCH repeats the entry after a count). The message bytes
+ * are the encoded JMS message; the broker appends them to its store as they are.
+ *
+ * <pre>
+ *  entry:
+ *  0    1                   +0          +4          +12         +20   +21           +29        +37
+ *  +----+-------------------+-----------+-----------+-----------+-----+-------------+----------+---------+-------------+
+ *  |type| destination (s)   | queueId   | producerId| sequence  |flags| deliveryTime| tagCode  | msgLen  | message     |
+ *  |byte|                   | int, -1 = | long      | long      |byte | long        | long     | int     | msgLen bytes|
+ *  +----+-------------------+ any       +-----------+-----------+-----+-------------+----------+---------+-------------+
+ *  batch body: count (int), then count entries.
+ * </pre>
+ *
+ * Flags: {@link #FLAG_PERSISTENT} (the answer waits for the store's durability). A mutable object,
+ * reused per connection, so decoding allocates only the destination name (and not even that when it
+ * repeats, see {@link #sameDestination}).
+ */
+public final class SendCommand {
+
+    public static final int FLAG_PERSISTENT = 1;
+    /** Fixed bytes of an entry besides the destination string and the message. */
+    private static final int FIXED = 1 + 4 + 4 + 8 + 8 + 1 + 8 + 8 + 4;
+
+    public DestinationType destinationType;
+    public String destination;
+    public int queueId = -1;
+    public long producerId;
+    public long sequence;
+    public int flags;
+    public long deliveryTime;
+    public long tagCode;
+    /** The encoded message: a slice of the frame body (not retained separately). */
+    public ByteBuf message;
+
+    private byte[] lastDestinationUtf8;
+
+    public boolean persistent() {
+        return (flags & FLAG_PERSISTENT) != 0;
+    }
+
+    /** Appends this entry to {@code b}; the message's readable bytes are copied and left unread. */
+    public void encodeEntry(ByteBuf b) {
+        b.writeByte(destinationType.code());
+        Wire.writeString(b, destination);
+        b.writeInt(queueId);
+        b.writeLong(producerId);
+        b.writeLong(sequence);
+        b.writeByte(flags);
+        b.writeLong(deliveryTime);
+        b.writeLong(tagCode);
+        b.writeInt(message.readableBytes());
+        b.writeBytes(message, message.readerIndex(), message.readableBytes());
+    }
+
+    /** A whole SEND request frame. */
+    public ByteBuf frame(ByteBufAllocator alloc, int correlationId) {
+        ByteBuf b = FrameLayout.begin(alloc, FIXED + destination.length() * 3 + message.readableBytes(),
+                CommandCode.SEND, 0, correlationId);
+        encodeEntry(b);
+        return FrameLayout.end(b);
+    }
+
+    /**
+     * Reads one entry from {@code body}. The destination string is decoded only if it differs from
+     * the previous entry's; the message becomes a slice of {@code body}.
+     */
+    public SendCommand decodeEntry(ByteBuf body) {
+        Wire.need(body, 1, "send destination type");
+        destinationType = DestinationType.of(body.readByte());
+        int length = Wire.readLength(body, "send destination");
+        if (length <= 0) {
+            throw new ProtocolViolation("send: the destination name is empty");
+        }
+        if (!sameDestination(body, length)) {
+            destination = body.toString(body.readerIndex(), length, java.nio.charset.StandardCharsets.UTF_8);
+            lastDestinationUtf8 = new byte[length];
+            body.getBytes(body.readerIndex(), lastDestinationUtf8);
+        }
+        body.skipBytes(length);
+        Wire.need(body, FIXED - 1 - 4, "send fields");
+        queueId = body.readInt();
+        producerId = body.readLong();
+        sequence = body.readLong();
+        flags = body.readUnsignedByte();
+        deliveryTime = body.readLong();
+        tagCode = body.readLong();
+        int messageLength = Wire.readLength(body, "send message");
+        if (messageLength < 0) {
+            throw new ProtocolViolation("send: the message is missing");
+        }
+        message = body.readSlice(messageLength);
+        return this;
+    }
+
+    /** Whether the next {@code length} bytes of {@code body} are the previous destination's name. */
+    private boolean sameDestination(ByteBuf body, int length) {
+        byte[] last = lastDestinationUtf8;
+        if (last == null || last.length != length) {
+            return false;
+        }
+        int at = body.readerIndex();
+        for (int i = 0; i < length; i++) {
+            if (body.getByte(at + i) != last[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public static int readBatchCount(ByteBuf body) {
+        return Wire.readCount(body, FIXED, "send batch count");
+    }
+}
