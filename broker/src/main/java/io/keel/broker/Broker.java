@@ -44,6 +44,7 @@ public final class Broker implements AutoCloseable {
     private final NameServer nameServer;
     private final ServerTransport transport;
     private final NameServerRegistrar registrar;
+    private final BrokerContext context;
     private volatile boolean closed;
 
     private Broker(BrokerConfig config) throws IOException {
@@ -63,6 +64,7 @@ public final class Broker implements AutoCloseable {
         this.store = s;
         NameServer ns = null;
         ServerTransport t = null;
+        BrokerContext ctx = null;
         DestinationRegistry registry = null;
         try {
             registry = new DestinationRegistry(data.resolve("broker"), store, config.autoCreateDestinations(),
@@ -72,7 +74,8 @@ public final class Broker implements AutoCloseable {
                 ns = NameServer.start(config.listenAddress(), config.nameServerPort(), config.brokerExpiryMillis(),
                         config.heartbeatMillis(), config.maxFrameSize(), 1);
             }
-            BrokerContext ctx = new BrokerContext(config, store, registry, consumers, System.currentTimeMillis());
+            ctx = new BrokerContext(config, store, registry, consumers);
+            BrokerContext context = ctx;
             t = ServerTransport.bind("broker", config.listenAddress(), config.brokerPort(), config.ioThreads(),
                     config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark(),
                     new ChannelInitializer<SocketChannel>() {
@@ -82,7 +85,7 @@ public final class Broker implements AutoCloseable {
                             ch.pipeline().addLast(new FrameDecoder(config.maxFrameSize()));
                             ch.pipeline().addLast(new IdleStateHandler(config.heartbeatMillis() * 3L,
                                     config.heartbeatMillis(), 0, TimeUnit.MILLISECONDS));
-                            ch.pipeline().addLast(new BrokerConnection(ctx));
+                            ch.pipeline().addLast(new BrokerConnection(context));
                         }
                     });
         } catch (RuntimeException | IOException e) {
@@ -102,6 +105,7 @@ public final class Broker implements AutoCloseable {
             throw e;
         }
         this.destinations = registry;
+        this.context = ctx;
         this.nameServer = ns;
         this.transport = t;
         List<String> servers = config.nameServers();
@@ -160,6 +164,11 @@ public final class Broker implements AutoCloseable {
 
     public NameServer nameServer() {
         return nameServer;
+    }
+
+    /** The state shared by the broker's connections. */
+    public BrokerContext context() {
+        return context;
     }
 
     /** A one-line description of where the broker listens, printed at start. */

@@ -4,8 +4,28 @@ import io.keel.broker.config.BrokerConfig;
 import io.keel.broker.consume.ConsumerHub;
 import io.keel.broker.destination.DestinationRegistry;
 import io.keel.store.MessageStore;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 /** What every connection of a broker shares. */
 public record BrokerContext(BrokerConfig config, MessageStore store, DestinationRegistry destinations,
-        ConsumerHub consumers, long startedAtMillis) {
+        ConsumerHub consumers, ChannelGroup connections, long startedAtMillis) {
+
+    public BrokerContext(BrokerConfig config, MessageStore store, DestinationRegistry destinations, ConsumerHub consumers) {
+        this(config, store, destinations, consumers, new DefaultChannelGroup("keel-clients", GlobalEventExecutor.INSTANCE),
+                System.currentTimeMillis());
+    }
+
+    /** Bytes waiting in the outbound buffers of every client connection (bounded by the high-water marks). */
+    public long pendingOutboundBytes() {
+        long total = 0;
+        for (io.netty.channel.Channel c : connections) {
+            io.netty.channel.ChannelOutboundBuffer b = c.unsafe().outboundBuffer();
+            if (b != null) {
+                total = Math.max(total, b.totalPendingWriteBytes());
+            }
+        }
+        return total;
+    }
 }

@@ -38,6 +38,8 @@ public final class RawConsumer implements Runnable {
     private int roundRobin;
     private volatile boolean closed;
     private long delivered;
+    private boolean pumping;
+    private boolean pumpAgain;
 
     public RawConsumer(long id, Channel channel, MessageStore store, Destination destination, Subscribe s) {
         this.id = id;
@@ -118,8 +120,29 @@ public final class RawConsumer implements Runnable {
         closed = true;
     }
 
-    /** Pushes deliveries while there are messages, credit, and room in the outbound buffer. */
+    /**
+     * Pushes deliveries while there are messages, credit, and room in the outbound buffer. Not
+     * re-entrant: a write can flush, the flush can make the channel writable again, and Netty reports
+     * that synchronously; a nested call then only asks the running one to go round once more (it
+     * would otherwise reuse the read batch the outer call is iterating).
+     */
     public void pump() {
+        if (pumping) {
+            pumpAgain = true;
+            return;
+        }
+        pumping = true;
+        try {
+            do {
+                pumpAgain = false;
+                pumpOnce();
+            } while (pumpAgain);
+        } finally {
+            pumping = false;
+        }
+    }
+
+    private void pumpOnce() {
         if (closed || !channel.isActive()) {
             return;
         }

@@ -43,6 +43,7 @@ public final class BrokerConnection extends FrameHandler {
     @Override
     protected void onOpen() {
         sends = new SendHandler(ctx.store(), ctx.destinations(), ctx.config().maxMessageSize(), channel);
+        ctx.connections().add(channel);
     }
 
     @Override
@@ -132,9 +133,9 @@ public final class BrokerConnection extends FrameHandler {
         Destination d = ctx.destinations().get(new DestinationId(q.type(), q.destination()));
         int queues = d != null ? d.queueCount()
                 : ctx.config().autoCreateDestinations() && !q.type().isTemporary() ? ctx.config().defaultQueueCount() : 0;
+        int port = channel.localAddress() instanceof java.net.InetSocketAddress a ? a.getPort() : ctx.config().brokerPort();
         List<RouteData.BrokerRoute> routes = queues == 0 ? List.of() : List.of(new RouteData.BrokerRoute(
-                ctx.config().brokerName(), ctx.config().advertisedAddress() + ":" + ((java.net.InetSocketAddress)
-                        channel.localAddress()).getPort(), queues));
+                ctx.config().brokerName(), ctx.config().advertisedAddress() + ":" + port, queues));
         channel.writeAndFlush(new RouteData(routes).responseFrame(channel.alloc(), frame.correlationId()));
     }
 
