@@ -127,11 +127,17 @@ public abstract class FrameHandler extends SimpleChannelInboundHandler<Frame> {
     /** Handles a request or one-way frame after the handshake. The frame is released afterwards. */
     protected abstract void onCommand(Frame frame);
 
-    /** Answers an unknown command with an error (requests) or a log line (one-way frames). */
+    /**
+     * Answers a command this server does not take (an unknown code, a second handshake, a frame only
+     * servers send) with an error (requests) or a log line (one-way frames).
+     */
     protected void unknownCommand(Frame frame) {
-        LOG.warn("{} {}: unknown command {}; answered with an error", serverName, peer, CommandCode.name(frame.command()));
-        reply(frame, ErrorCode.UNKNOWN_COMMAND, "command " + CommandCode.name(frame.command()) + " is not known by "
-                + serverName);
+        String name = CommandCode.name(frame.command());
+        String why = frame.command() == CommandCode.HANDSHAKE ? "a second HANDSHAKE is not allowed on a connection"
+                : name.startsWith("UNKNOWN") ? "command " + name + " is not known by " + serverName
+                : "command " + name + " is not accepted by " + serverName;
+        LOG.warn("{} {}: {}; answered with an error", serverName, peer, why);
+        reply(frame, name.startsWith("UNKNOWN") ? ErrorCode.UNKNOWN_COMMAND : ErrorCode.INVALID_REQUEST, why);
     }
 
     /** Sends an error reply to a request (not to a one-way frame). */
