@@ -132,6 +132,35 @@ class BrokerProcessIT {
         }
     }
 
+    @Test
+    void theNameServerRunsOnItsOwnAndStopsOnSigterm() throws Exception {
+        int port = freePort();
+        Process ns = keel("namesrv", "--port", Integer.toString(port)).redirectErrorStream(true).start();
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(ns.getInputStream(), StandardCharsets.UTF_8));
+            String line = r.readLine();
+            assertTrue(line != null && line.contains("name server listening on 127.0.0.1:" + port), line);
+            try (Broker b = Broker.start(TestBrokers.config(dataDir).set("embeddedNameServer", "false")
+                    .set("nameServers", "127.0.0.1:" + port));
+                    ProtocolClient c = ProtocolClient.connect("127.0.0.1", port, ProtocolClient.Options.defaults())) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                int brokers = 0;
+                while (brokers == 0 && System.nanoTime() < deadline) {
+                    io.keel.protocol.frame.Frame f = c.request(id -> io.keel.protocol.command.RouteData.queryFrame(
+                            c.channel().alloc(), id, io.keel.protocol.DestinationType.QUEUE, "q")).get(10, TimeUnit.SECONDS);
+                    brokers = io.keel.protocol.command.RouteData.decode(f.body()).brokers().size();
+                    f.release();
+                }
+                assertEquals(1, brokers, "the broker registered with the standalone name server");
+            }
+            ns.destroy();
+            assertTrue(ns.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(143, ns.exitValue());
+        } finally {
+            ns.destroyForcibly();
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
