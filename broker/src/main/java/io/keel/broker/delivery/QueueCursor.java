@@ -1,0 +1,213 @@
+package io.keel.broker.delivery;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The consumption state of one subscription over one ConsumeQueue (a queue id and priority band):
+ * <ul>
+ *   <li>settled offsets: an {@link OffsetSet} (everything below its watermark, and sparse bits above);</li>
+ *   <li>leases: messages handed to a consumer and not yet settled, each with its delivery count;</li>
+ *   <li>the redelivery queue: messages returned (consumer closed, recover, rollback, lease expiry)
+ *       and offered again, in offset order, no earlier than their redelivery time;</li>
+ *   <li>delivery counts of returned messages, so JMSXDeliveryCount keeps counting.</li>
+ * </ul>
+ * Only messages that were delivered take memory beyond the bitmap, and those are bounded by the
+ * consumers' prefetch plus what was returned. Not thread-safe: the subscription guards it.
+ */
+public final class QueueCursor {
+
+    private final OffsetSet settled;
+    private final Map<Long, Lease> leases = new HashMap<>();
+    private final TreeMap<Long, Long> redeliveries = new TreeMap<>();
+    private final Map<Long, Integer> returnedCounts = new HashMap<>();
+    /** One past the highest offset ever leased: below it a message may have been delivered. */
+    private long deliveredHorizon;
+
+    public QueueCursor(long startOffset) {
+        this.settled = new OffsetSet(startOffset);
+        this.deliveredHorizon = startOffset;
+    }
+
+    /** Every offset below this is settled. */
+    public long ackLevel() {
+        return settled.watermark();
+    }
+
+    public long deliveredHorizon() {
+        return deliveredHorizon;
+    }
+
+    public boolean isSettled(long offset) {
+        return settled.contains(offset);
+    }
+
+    public boolean isLeased(long offset) {
+        return leases.containsKey(offset);
+    }
+
+    public Lease lease(long offset) {
+        return leases.get(offset);
+    }
+
+    public int leaseCount() {
+        return leases.size();
+    }
+
+    /** Messages waiting for redelivery (returned, not settled). */
+    public int redeliveryCount() {
+        return redeliveries.size();
+    }
+
+    /**
+     * Whether {@code offset} can be handed to a consumer now: not settled, not leased, and if it is
+     * waiting for redelivery, its redelivery time has come.
+     */
+    public boolean isAvailable(long offset, long nowMillis) {
+        if (settled.contains(offset) || leases.containsKey(offset)) {
+            return false;
+        }
+        Long at = redeliveries.get(offset);
+        return at == null || at <= nowMillis;
+    }
+
+    /**
+     * Leases {@code offset} to a consumer; returns the delivery count of this delivery (1 on the first
+     * one), or 0 if the message is not available.
+     */
+    public int lease(long offset, long consumerId, long nowMillis, long leaseMillis) {
+        if (!isAvailable(offset, nowMillis)) {
+            return 0;
+        }
+        redeliveries.remove(offset);
+        Integer previous = returnedCounts.remove(offset);
+        int count = previous == null ? 1 : previous + 1;
+        leases.put(offset, new Lease(consumerId, count, leaseMillis <= 0 ? 0 : nowMillis + leaseMillis));
+        deliveredHorizon = Math.max(deliveredHorizon, offset + 1);
+        return count;
+    }
+
+    /** Acknowledged (or expired, or moved to a dead-letter queue): never delivered again. */
+    public boolean settle(long offset) {
+        leases.remove(offset);
+        redeliveries.remove(offset);
+        returnedCounts.remove(offset);
+        return settled.add(offset);
+    }
+
+    /** Settles everything below {@code offset} (purge). */
+    public void settleBelow(long offset) {
+        settled.advanceTo(offset);
+        leases.keySet().removeIf(o -> o < offset);
+        redeliveries.headMap(offset).clear();
+        returnedCounts.keySet().removeIf(o -> o < offset);
+    }
+
+    /**
+     * Returns a leased message for redelivery no earlier than {@code availableAtMillis}. Returns its
+     * delivery count so far, or 0 if it was not leased.
+     */
+    public int release(long offset, long availableAtMillis) {
+        Lease l = leases.remove(offset);
+        if (l == null) {
+            return 0;
+        }
+        returnedCounts.put(offset, l.deliveryCount());
+        redeliveries.put(offset, availableAtMillis);
+        return l.deliveryCount();
+    }
+
+    /** Returns every message leased to {@code consumerId}; returns their offsets. */
+    public List<Long> releaseConsumer(long consumerId, long availableAtMillis) {
+        List<Long> released = new ArrayList<>();
+        for (Iterator<Map.Entry<Long, Lease>> it = leases.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Lease> e = it.next();
+            if (e.getValue().consumerId() == consumerId) {
+                it.remove();
+                returnedCounts.put(e.getKey(), e.getValue().deliveryCount());
+                redeliveries.put(e.getKey(), availableAtMillis);
+                released.add(e.getKey());
+            }
+        }
+        released.sort(null);
+        return released;
+    }
+
+    /** Returns leases that ran out before {@code nowMillis}; returns their offsets. */
+    public List<Long> expireLeases(long nowMillis, long redeliveryDelayMillis) {
+        List<Long> expired = new ArrayList<>();
+        for (Iterator<Map.Entry<Long, Lease>> it = leases.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Lease> e = it.next();
+            long at = e.getValue().expiresAtMillis();
+            if (at != 0 && at <= nowMillis) {
+                it.remove();
+                returnedCounts.put(e.getKey(), e.getValue().deliveryCount());
+                redeliveries.put(e.getKey(), nowMillis + redeliveryDelayMillis);
+                expired.add(e.getKey());
+            }
+        }
+        expired.sort(null);
+        return expired;
+    }
+
+    /** The first message waiting for redelivery that is due at {@code nowMillis}, at or after {@code from}; -1 if none. */
+    public long nextRedelivery(long from, long nowMillis) {
+        for (Map.Entry<Long, Long> e : redeliveries.tailMap(from, true).entrySet()) {
+            if (e.getValue() <= nowMillis) {
+                return e.getKey();
+            }
+        }
+        return -1;
+    }
+
+    /** The earliest time a waiting redelivery becomes due, or Long.MAX_VALUE. */
+    public long nextRedeliveryTime() {
+        long min = Long.MAX_VALUE;
+        for (long at : redeliveries.values()) {
+            min = Math.min(min, at);
+        }
+        return min;
+    }
+
+    /** The first offset at or after {@code from} that is neither settled nor leased. */
+    public long nextUnsettled(long from) {
+        long o = settled.nextUnsettled(from);
+        while (leases.containsKey(o)) {
+            o = settled.nextUnsettled(o + 1);
+        }
+        return o;
+    }
+
+    /**
+     * After an unclean shutdown, any unsettled message below the recorded delivery horizon may have
+     * been delivered without the broker knowing: its next delivery says so (JMSRedelivered).
+     */
+    public void markMaybeDelivered(long horizon) {
+        for (long o = settled.nextUnsettled(settled.watermark()); o < horizon; o = settled.nextUnsettled(o + 1)) {
+            returnedCounts.merge(o, 1, Math::max);
+        }
+        deliveredHorizon = Math.max(deliveredHorizon, horizon);
+    }
+
+    /** The delivery count a returned message has so far (0 if never delivered). */
+    public int deliveriesSoFar(long offset) {
+        Lease l = leases.get(offset);
+        if (l != null) {
+            return l.deliveryCount();
+        }
+        return returnedCounts.getOrDefault(offset, 0);
+    }
+
+    /** Memory held beyond the bitmap, in entries: leases, returned counts and waiting redeliveries. */
+    public int trackedEntries() {
+        return leases.size() + returnedCounts.size() + redeliveries.size();
+    }
+
+    public OffsetSet settledSet() {
+        return settled;
+    }
+}
