@@ -46,16 +46,23 @@ public final class RawConsumer implements Runnable {
         this.channel = channel;
         this.store = store;
         this.destination = destination;
+        // A raw consumer reads store queues: every priority band of one queue id, or of all.
         if (s.queueId() >= 0) {
             if (s.queueId() >= destination.queueCount()) {
                 throw new IllegalArgumentException("queue id " + s.queueId() + " does not exist on " + destination.id()
                         + " (it has " + destination.queueCount() + ")");
             }
-            this.queueIds = new int[] {s.queueId()};
+            this.queueIds = new int[Destination.BANDS];
+            for (int b = 0; b < Destination.BANDS; b++) {
+                queueIds[b] = Destination.storeQueueId(s.queueId(), Destination.BANDS - 1 - b);
+            }
         } else {
-            this.queueIds = new int[destination.queueCount()];
-            for (int q = 0; q < queueIds.length; q++) {
-                queueIds[q] = q;
+            this.queueIds = new int[destination.storeQueueCount()];
+            int i = 0;
+            for (int b = Destination.BANDS - 1; b >= 0; b--) {
+                for (int q = 0; q < destination.queueCount(); q++) {
+                    queueIds[i++] = Destination.storeQueueId(q, b);
+                }
             }
         }
         this.next = new long[queueIds.length];

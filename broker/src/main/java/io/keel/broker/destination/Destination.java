@@ -2,20 +2,33 @@ package io.keel.broker.destination;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.keel.store.MessageStore;
 import io.keel.store.QueueKey;
 
 /**
- * One destination and its queue ids. Each queue id is a store queue; the floor of a queue id is the
- * first offset that still belongs to this destination (a purge or a delete-and-recreate moves it),
- * the acked offset is how far consumers have acknowledged.
+ * One destination and its store queues. A destination has {@link #queueCount()} queue ids; each
+ * queue id has {@link #BANDS} priority bands, and each (queue id, band) is one store queue:
+ * {@code storeQueueId = queueId * BANDS + priority}. Messages of one producer, delivery mode and
+ * priority thus share one store queue and keep their order; consumers read higher bands first.
+ * Store keys are created on first use, so an idle destination costs a few hundred bytes.
+ *
+ * <p>The floor of a store queue is the first offset that still belongs to this destination (a purge
+ * or a delete-and-recreate moves it); the acked offset is how far raw consumers have acknowledged.
  */
 public final class Destination {
 
+    /** JMS priorities 0-9, one store queue each. */
+    public static final int BANDS = 10;
+    /** The priority of messages that do not say otherwise. */
+    public static final int DEFAULT_PRIORITY = 4;
+
     private final DestinationId id;
-    private final QueueKey[] keys;
+    private final int queueCount;
+    private final String storeName;
+    private final AtomicReferenceArray<QueueKey> keys;
     private final AtomicLongArray floors;
     private final AtomicLongArray acked;
     private final AtomicInteger consumers = new AtomicInteger();
@@ -23,15 +36,16 @@ public final class Destination {
 
     Destination(DestinationId id, int queueCount, long[] initialFloors) {
         this.id = id;
-        this.keys = new QueueKey[queueCount];
-        this.floors = new AtomicLongArray(queueCount);
-        this.acked = new AtomicLongArray(queueCount);
-        String storeName = id.storeName();
-        for (int q = 0; q < queueCount; q++) {
-            keys[q] = new QueueKey(storeName, q);
-            long floor = initialFloors != null && q < initialFloors.length ? initialFloors[q] : 0;
-            floors.set(q, floor);
-            acked.set(q, floor);
+        this.queueCount = queueCount;
+        this.storeName = id.storeName();
+        int n = queueCount * BANDS;
+        this.keys = new AtomicReferenceArray<>(n);
+        this.floors = new AtomicLongArray(n);
+        this.acked = new AtomicLongArray(n);
+        for (int s = 0; s < n; s++) {
+            long floor = initialFloors != null && s < initialFloors.length ? initialFloors[s] : 0;
+            floors.set(s, floor);
+            acked.set(s, floor);
         }
     }
 
@@ -39,26 +53,50 @@ public final class Destination {
         return id;
     }
 
+    /** Logical queue ids (producers pick one, consumers read all). */
     public int queueCount() {
-        return keys.length;
+        return queueCount;
     }
 
-    public QueueKey key(int queueId) {
-        return keys[queueId];
+    /** Store queues: queue ids times priority bands. */
+    public int storeQueueCount() {
+        return queueCount * BANDS;
     }
 
-    public long floor(int queueId) {
-        return floors.get(queueId);
+    public static int storeQueueId(int queueId, int priority) {
+        return queueId * BANDS + priority;
     }
 
-    void setFloor(int queueId, long offset) {
-        floors.set(queueId, offset);
-        acked.accumulateAndGet(queueId, offset, Math::max);
+    public static int queueIdOf(int storeQueueId) {
+        return storeQueueId / BANDS;
     }
 
-    /** Records an acknowledgement up to and including {@code queueOffset}. */
-    public void acked(int queueId, long queueOffset) {
-        acked.accumulateAndGet(queueId, queueOffset + 1, Math::max);
+    public static int priorityOf(int storeQueueId) {
+        return storeQueueId % BANDS;
+    }
+
+    /** The store key of a store queue (created on first use). */
+    public QueueKey key(int storeQueueId) {
+        QueueKey k = keys.get(storeQueueId);
+        if (k == null) {
+            keys.compareAndSet(storeQueueId, null, new QueueKey(storeName, storeQueueId));
+            k = keys.get(storeQueueId);
+        }
+        return k;
+    }
+
+    public long floor(int storeQueueId) {
+        return floors.get(storeQueueId);
+    }
+
+    void setFloor(int storeQueueId, long offset) {
+        floors.set(storeQueueId, offset);
+        acked.accumulateAndGet(storeQueueId, offset, Math::max);
+    }
+
+    /** Records a raw acknowledgement up to and including {@code queueOffset}. */
+    public void acked(int storeQueueId, long queueOffset) {
+        acked.accumulateAndGet(storeQueueId, queueOffset + 1, Math::max);
     }
 
     public AtomicInteger consumers() {
@@ -73,17 +111,25 @@ public final class Destination {
         return enqueued.sum();
     }
 
-    /** One past the last dispatched message of {@code queueId} (0 before the first message). */
-    public long maxOffset(MessageStore store, int queueId) {
-        QueueKey k = keys[queueId];
+    /** Whether the store holds any message of this store queue. */
+    public boolean exists(MessageStore store, int storeQueueId) {
+        return store.hasQueue(key(storeQueueId));
+    }
+
+    /** One past the last dispatched message of a store queue (0 before the first message). */
+    public long maxOffset(MessageStore store, int storeQueueId) {
+        QueueKey k = keys.get(storeQueueId);
+        if (k == null) {
+            k = key(storeQueueId);
+        }
         return store.hasQueue(k) ? store.maxQueueOffset(k) : 0;
     }
 
-    /** Messages stored and not yet acknowledged, over every queue id. */
+    /** Messages stored and not yet acknowledged by raw consumers, over every store queue. */
     public long depth(MessageStore store) {
         long depth = 0;
-        for (int q = 0; q < keys.length; q++) {
-            depth += Math.max(0, maxOffset(store, q) - Math.max(acked.get(q), floors.get(q)));
+        for (int s = 0; s < storeQueueCount(); s++) {
+            depth += Math.max(0, maxOffset(store, s) - Math.max(acked.get(s), floors.get(s)));
         }
         return depth;
     }

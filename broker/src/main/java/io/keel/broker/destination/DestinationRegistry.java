@@ -98,8 +98,8 @@ public final class DestinationRegistry implements AutoCloseable {
             DestinationId id = new DestinationId(DestinationType.valueOf(p.getProperty("d." + i + ".type")),
                     p.getProperty("d." + i + ".name"));
             int queues = Integer.parseInt(p.getProperty("d." + i + ".queues"));
-            long[] floors = new long[queues];
-            for (int q = 0; q < queues; q++) {
+            long[] floors = new long[queues * Destination.BANDS];
+            for (int q = 0; q < floors.length; q++) {
                 floors[q] = Long.parseLong(p.getProperty("d." + i + ".floor." + q, "0"));
             }
             destinations.put(id, new Destination(id, queues, floors));
@@ -109,7 +109,7 @@ public final class DestinationRegistry implements AutoCloseable {
         for (QueueKey k : store.queueKeys()) {
             DestinationId id = fromStoreName(k.destination());
             if (id != null && !id.type().isTemporary() && !destinations.containsKey(id)) {
-                fromStore.merge(id, k.queueId() + 1, Math::max);
+                fromStore.merge(id, Destination.queueIdOf(k.queueId()) + 1, Math::max);
             }
         }
         fromStore.forEach((id, maxQueue) -> {
@@ -120,7 +120,7 @@ public final class DestinationRegistry implements AutoCloseable {
     }
 
     private boolean isDeletedWithoutNewMessages(DestinationId id) {
-        for (int q = 0; q < 64; q++) {
+        for (int q = 0; q < 64 * Destination.BANDS; q++) {
             Long floor = deletedFloors.get(id.storeName() + "#" + q);
             QueueKey k = new QueueKey(id.storeName(), q);
             if (floor != null && store.hasQueue(k) && store.maxQueueOffset(k) > floor) {
@@ -190,8 +190,8 @@ public final class DestinationRegistry implements AutoCloseable {
 
     private Destination create(DestinationId id, int queueCount, boolean explicit) {
         Destination d = destinations.computeIfAbsent(id, k -> {
-            long[] floors = new long[queueCount];
-            for (int q = 0; q < queueCount; q++) {
+            long[] floors = new long[queueCount * Destination.BANDS];
+            for (int q = 0; q < floors.length; q++) {
                 Long deleted = deletedFloors.remove(k.storeName() + "#" + q);
                 floors[q] = deleted == null ? 0 : deleted;
             }
@@ -209,8 +209,10 @@ public final class DestinationRegistry implements AutoCloseable {
         if (d == null) {
             throw new DestinationException(id + " does not exist", false);
         }
-        for (int q = 0; q < d.queueCount(); q++) {
-            deletedFloors.put(id.storeName() + "#" + q, d.maxOffset(store, q));
+        for (int q = 0; q < d.storeQueueCount(); q++) {
+            if (d.exists(store, q)) {
+                deletedFloors.put(id.storeName() + "#" + q, d.maxOffset(store, q));
+            }
         }
         writeNow();
         LOG.info("deleted {}", id);
@@ -228,7 +230,7 @@ public final class DestinationRegistry implements AutoCloseable {
             throw new DestinationException(new DestinationId(type, name) + " does not exist", false);
         }
         long purged = d.depth(store);
-        for (int q = 0; q < d.queueCount(); q++) {
+        for (int q = 0; q < d.storeQueueCount(); q++) {
             d.setFloor(q, d.maxOffset(store, q));
         }
         writeNow();
@@ -271,7 +273,7 @@ public final class DestinationRegistry implements AutoCloseable {
             p.setProperty("d." + i + ".type", d.id().type().name());
             p.setProperty("d." + i + ".name", d.id().name());
             p.setProperty("d." + i + ".queues", Integer.toString(d.queueCount()));
-            for (int q = 0; q < d.queueCount(); q++) {
+            for (int q = 0; q < d.storeQueueCount(); q++) {
                 if (d.floor(q) != 0) {
                     p.setProperty("d." + i + ".floor." + q, Long.toString(d.floor(q)));
                 }

@@ -76,8 +76,10 @@ public final class SendHandler {
         Wire.end(body, "send batch");
     }
 
+    /** The store queue: the producer's queue id (explicit, or its id modulo the queue count) and the priority band. */
     private int queueIdOf(Destination d) {
-        return command.queueId >= 0 ? command.queueId : (int) Math.floorMod(command.producerId, (long) d.queueCount());
+        int queueId = command.queueId >= 0 ? command.queueId : (int) Math.floorMod(command.producerId, (long) d.queueCount());
+        return Destination.storeQueueId(queueId, command.priority());
     }
 
     /** Resolves the destination and fills the reusable append record. */

@@ -107,7 +107,7 @@ public final class BrokerConnection extends FrameHandler {
             return;
         }
         for (int i = 0; i < ack.count; i++) {
-            if (ack.queueIds[i] >= 0 && ack.queueIds[i] < c.destination().queueCount()) {
+            if (ack.queueIds[i] >= 0 && ack.queueIds[i] < c.destination().storeQueueCount()) {
                 c.destination().acked(ack.queueIds[i], ack.queueOffsets[i]);
             }
         }

@@ -21,7 +21,8 @@ import io.netty.buffer.ByteBufAllocator;
  *  batch body: count (int), then count entries.
  * </pre>
  *
- * Flags: {@link #FLAG_PERSISTENT} (the answer waits for the store's durability). A mutable object,
+ * Flags: bit 0 {@link #FLAG_PERSISTENT} (the answer waits for the store's durability); bits 4-7 the
+ * JMS priority 0-9 (see {@link #priority()}). A mutable object,
  * reused per connection, so decoding allocates only the destination name (and not even that when it
  * repeats, see {@link #sameDestination}).
  */
@@ -46,6 +47,20 @@ public final class SendCommand {
 
     public boolean persistent() {
         return (flags & FLAG_PERSISTENT) != 0;
+    }
+
+    /** The message priority carried in bits 4-7 of the flags (0-9). */
+    public int priority() {
+        return (flags >>> 4) & 0xF;
+    }
+
+    /** Sets the priority bits of the flags. */
+    public SendCommand priority(int priority) {
+        if (priority < 0 || priority > 9) {
+            throw new IllegalArgumentException("priority " + priority + " is not within 0-9");
+        }
+        flags = (flags & 0x0F) | (priority << 4);
+        return this;
     }
 
     /** Appends this entry to {@code b}; the message's readable bytes are copied and left unread. */
@@ -92,6 +107,9 @@ public final class SendCommand {
         producerId = body.readLong();
         sequence = body.readLong();
         flags = body.readUnsignedByte();
+        if (priority() > 9) {
+            throw new ProtocolViolation("send: priority " + priority() + " is not within 0-9");
+        }
         deliveryTime = body.readLong();
         tagCode = body.readLong();
         int messageLength = Wire.readLength(body, "send message");
