@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 
 import io.keel.broker.config.BrokerConfig;
 import io.keel.broker.consume.ConsumerHub;
+import io.keel.broker.delivery.DeliveryEngine;
+import io.keel.broker.delivery.DeliverySettings;
 import io.keel.broker.destination.Destination;
 import io.keel.broker.destination.DestinationRegistry;
 import io.keel.broker.namesrv.NameServer;
@@ -65,16 +67,19 @@ public final class Broker implements AutoCloseable {
         NameServer ns = null;
         ServerTransport t = null;
         BrokerContext ctx = null;
+        DeliveryEngine engine = null;
         DestinationRegistry registry = null;
         try {
             registry = new DestinationRegistry(data.resolve("broker"), store, config.autoCreateDestinations(),
                     config.defaultQueueCount());
             store.addDispatchListener(consumers);
+            engine = new DeliveryEngine(store, registry, DeliverySettings.defaults());
+            store.addDispatchListener(engine);
             if (config.embeddedNameServer()) {
                 ns = NameServer.start(config.listenAddress(), config.nameServerPort(), config.brokerExpiryMillis(),
                         config.heartbeatMillis(), config.maxFrameSize(), 1);
             }
-            ctx = new BrokerContext(config, store, registry, consumers);
+            ctx = new BrokerContext(config, store, registry, consumers, engine);
             BrokerContext context = ctx;
             t = ServerTransport.bind("broker", config.listenAddress(), config.brokerPort(), config.ioThreads(),
                     config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark(),
@@ -94,6 +99,9 @@ public final class Broker implements AutoCloseable {
             }
             if (ns != null) {
                 ns.close();
+            }
+            if (engine != null) {
+                engine.close();
             }
             if (registry != null) {
                 registry.close();
@@ -191,6 +199,7 @@ public final class Broker implements AutoCloseable {
         if (registrar != null) {
             registrar.close();
         }
+        context.delivery().close();
         try {
             store.close();
         } catch (IOException | RuntimeException e) {

@@ -2,6 +2,7 @@ package io.keel.broker;
 
 import io.keel.broker.config.BrokerConfig;
 import io.keel.broker.consume.ConsumerHub;
+import io.keel.broker.delivery.DeliveryEngine;
 import io.keel.broker.destination.DestinationRegistry;
 import io.keel.store.MessageStore;
 import io.netty.channel.group.ChannelGroup;
@@ -10,11 +11,12 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 
 /** What every connection of a broker shares. */
 public record BrokerContext(BrokerConfig config, MessageStore store, DestinationRegistry destinations,
-        ConsumerHub consumers, ChannelGroup connections, long startedAtMillis) {
+        ConsumerHub consumers, DeliveryEngine delivery, ChannelGroup connections, long startedAtMillis) {
 
-    public BrokerContext(BrokerConfig config, MessageStore store, DestinationRegistry destinations, ConsumerHub consumers) {
-        this(config, store, destinations, consumers, new DefaultChannelGroup("keel-clients", GlobalEventExecutor.INSTANCE),
-                System.currentTimeMillis());
+    public BrokerContext(BrokerConfig config, MessageStore store, DestinationRegistry destinations, ConsumerHub consumers,
+            DeliveryEngine delivery) {
+        this(config, store, destinations, consumers, delivery,
+                new DefaultChannelGroup("keel-clients", GlobalEventExecutor.INSTANCE), System.currentTimeMillis());
     }
 
     /** Bytes waiting in the outbound buffers of every client connection (bounded by the high-water marks). */

@@ -62,7 +62,10 @@ class FrameFuzzTest {
                 DestinationRegistry registry = new DestinationRegistry(dir.resolve("broker"), store, true, 2)) {
             ConsumerHub hub = new ConsumerHub();
             store.addDispatchListener(hub);
-            BrokerContext ctx = new BrokerContext(config, store, registry, hub);
+            io.keel.broker.delivery.DeliveryEngine engine = new io.keel.broker.delivery.DeliveryEngine(store, registry,
+                    io.keel.broker.delivery.DeliverySettings.defaults());
+            store.addDispatchListener(engine);
+            BrokerContext ctx = new BrokerContext(config, store, registry, hub, engine);
             List<IntFunction<ByteBuf>> valid = validFrames();
             int sent = 0;
             int closed = 0;
@@ -193,6 +196,10 @@ class FrameFuzzTest {
         f.add(id -> new Credit(id % 4, 3, 1 << 20).frame(a));
         f.add(id -> new Ack().clear(id % 4).add(0, 1).add(1, 2).frame(a, id));
         f.add(id -> Credit.closeConsumerFrame(a, id, id % 4));
+        f.add(id -> new io.keel.protocol.command.CreateConsumer(10 + id % 4, DestinationType.QUEUE, "fuzz-" + (id % 3),
+                io.keel.protocol.command.CreateConsumer.KIND_QUEUE, null, null, false, 5, 1 << 20).frame(a, id));
+        f.add(id -> new Ack().clear(10 + id % 4).add(4, 0).add(14, 1).frame(a, id, CommandCode.RELEASE));
+        f.add(id -> new Ack().clear(10 + id % 4).add(4, 0).frame(a, id, CommandCode.ACK));
         f.add(id -> RouteData.queryFrame(a, id, DestinationType.QUEUE, "fuzz-0"));
         f.add(id -> new AdminCommands.Target(DestinationType.QUEUE, "fuzz-admin-" + (id % 5), 2).frame(a,
                 CommandCode.ADMIN_CREATE, id));

@@ -193,6 +193,31 @@ public final class QueueCursor {
         deliveredHorizon = Math.max(deliveredHorizon, horizon);
     }
 
+    /** Consumer id of messages the broker itself holds (e.g. on their way to the dead-letter queue). */
+    public static final long HELD_BY_BROKER = -1;
+
+    /** Takes a returned message out of circulation until it is settled (or released back). */
+    public void hold(long offset) {
+        if (settled.contains(offset)) {
+            return;
+        }
+        redeliveries.remove(offset);
+        Integer count = returnedCounts.remove(offset);
+        leases.put(offset, new Lease(HELD_BY_BROKER, count == null ? 0 : count, 0));
+    }
+
+    /** Replay: {@code offset} was delivered {@code count} times before a restart (no consumer holds it now). */
+    public void recordDelivered(long offset, int count) {
+        returnedCounts.merge(offset, count, Math::max);
+        deliveredHorizon = Math.max(deliveredHorizon, offset + 1);
+    }
+
+    /** Replay: {@code offset} was returned for redelivery at {@code availableAtMillis}. */
+    public void recordReturned(long offset, long availableAtMillis) {
+        redeliveries.put(offset, availableAtMillis);
+        returnedCounts.putIfAbsent(offset, 1);
+    }
+
     /** The delivery count a returned message has so far (0 if never delivered). */
     public int deliveriesSoFar(long offset) {
         Lease l = leases.get(offset);

@@ -7,6 +7,9 @@ import java.util.Map;
 import io.keel.broker.BrokerContext;
 import io.keel.broker.admin.AdminHandler;
 import io.keel.broker.consume.RawConsumer;
+import io.keel.broker.delivery.MessageFilter;
+import io.keel.broker.delivery.Subscription;
+import io.keel.broker.delivery.SubscriptionConsumer;
 import io.keel.broker.destination.Destination;
 import io.keel.broker.destination.DestinationId;
 import io.keel.broker.destination.DestinationRegistry.DestinationException;
@@ -14,12 +17,16 @@ import io.keel.broker.produce.SendHandler;
 import io.keel.protocol.command.Ack;
 import io.keel.protocol.command.AdminCommands;
 import io.keel.protocol.command.CommandCode;
+import io.keel.protocol.command.CreateConsumer;
 import io.keel.protocol.command.Credit;
+import io.keel.protocol.command.ErrorReply;
 import io.keel.protocol.command.ErrorCode;
 import io.keel.protocol.command.RouteData;
 import io.keel.protocol.command.Subscribe;
 import io.keel.protocol.frame.Frame;
 import io.keel.protocol.frame.FrameLayout;
+import io.keel.store.AppendCallback;
+import io.keel.store.StoreException;
 import io.netty.channel.ChannelHandlerContext;
 
 /**
@@ -31,6 +38,7 @@ public final class BrokerConnection extends FrameHandler {
     private final BrokerContext ctx;
     private final AdminHandler admin;
     private final Map<Long, RawConsumer> consumers = new HashMap<>();
+    private final Map<Long, SubscriptionConsumer> jmsConsumers = new HashMap<>();
     private final Ack ack = new Ack();
     private SendHandler sends;
 
@@ -55,6 +63,8 @@ public final class BrokerConnection extends FrameHandler {
             case CommandCode.CREDIT -> credit(frame);
             case CommandCode.ACK -> ack(frame);
             case CommandCode.CLOSE_CONSUMER -> closeConsumer(frame);
+            case CommandCode.CREATE_CONSUMER -> createConsumer(frame);
+            case CommandCode.RELEASE -> release(frame);
             case CommandCode.ROUTE_QUERY -> route(frame);
             case CommandCode.ADMIN_CREATE, CommandCode.ADMIN_DELETE, CommandCode.ADMIN_LIST, CommandCode.ADMIN_STATS,
                     CommandCode.ADMIN_PURGE -> admin.handle(channel, frame);
@@ -91,16 +101,82 @@ public final class BrokerConnection extends FrameHandler {
         c.pump();
     }
 
+    private void createConsumer(Frame frame) {
+        CreateConsumer cc = CreateConsumer.decode(frame.body());
+        if (consumers.containsKey(cc.consumerId()) || jmsConsumers.containsKey(cc.consumerId())) {
+            reply(frame, ErrorCode.INVALID_REQUEST, "consumer id " + cc.consumerId() + " is already used on this connection");
+            return;
+        }
+        if (cc.kind() != CreateConsumer.KIND_QUEUE || !cc.type().isQueue()) {
+            reply(frame, ErrorCode.INVALID_REQUEST, "topic subscriptions are not available in this version of the broker");
+            return;
+        }
+        MessageFilter filter;
+        try {
+            filter = ctx.delivery().filter(cc.selector());
+        } catch (IllegalArgumentException e) {
+            reply(frame, ErrorCode.INVALID_SELECTOR, e.getMessage());
+            return;
+        }
+        Destination d;
+        try {
+            d = ctx.destinations().resolve(cc.type(), cc.destination());
+        } catch (DestinationException e) {
+            reply(frame, ErrorCode.INVALID_DESTINATION, e.getMessage());
+            return;
+        }
+        Subscription s = ctx.delivery().queueSubscription(d);
+        channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.CREATE_CONSUMER, FrameLayout.FLAG_RESPONSE,
+                frame.correlationId()));
+        jmsConsumers.put(cc.consumerId(), ctx.delivery().openConsumer(cc.consumerId(), channel, s, filter,
+                cc.creditMessages(), cc.creditBytes()));
+    }
+
+    private void release(Frame frame) {
+        ack.decode(frame.body());
+        SubscriptionConsumer c = jmsConsumers.get(ack.consumerId);
+        if (c == null) {
+            reply(frame, ErrorCode.INVALID_REQUEST, "consumer " + ack.consumerId + " is not open on this connection");
+            return;
+        }
+        ctx.delivery().release(c, ack.queueIds, ack.queueOffsets, ack.count);
+        channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.RELEASE, FrameLayout.FLAG_RESPONSE,
+                frame.correlationId()), channel.voidPromise());
+    }
+
     private void credit(Frame frame) {
         Credit credit = Credit.decode(frame.body());
         RawConsumer c = consumers.get(credit.consumerId());
         if (c != null) {
             c.credit(credit.messages(), credit.bytes());
+            return;
+        }
+        SubscriptionConsumer j = jmsConsumers.get(credit.consumerId());
+        if (j != null) {
+            j.credit(credit.messages(), credit.bytes());
         }
     }
 
     private void ack(Frame frame) {
         ack.decode(frame.body());
+        SubscriptionConsumer j = jmsConsumers.get(ack.consumerId);
+        if (j != null) {
+            int id = frame.correlationId();
+            ctx.delivery().acknowledge(j, ack.queueIds, ack.queueOffsets, ack.count, new AppendCallback() {
+                @Override
+                public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
+                    channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.ACK, FrameLayout.FLAG_RESPONSE,
+                            id), channel.voidPromise());
+                }
+
+                @Override
+                public void failed(StoreException error) {
+                    channel.writeAndFlush(ErrorReply.frame(channel.alloc(), CommandCode.ACK, id, ErrorCode.INTERNAL,
+                            "acknowledgement not recorded: " + error.getMessage()), channel.voidPromise());
+                }
+            });
+            return;
+        }
         RawConsumer c = consumers.get(ack.consumerId);
         if (c == null) {
             reply(frame, ErrorCode.INVALID_REQUEST, "consumer " + ack.consumerId + " is not open on this connection");
@@ -117,6 +193,13 @@ public final class BrokerConnection extends FrameHandler {
 
     private void closeConsumer(Frame frame) {
         long id = Credit.decodeCloseConsumer(frame.body());
+        SubscriptionConsumer j = jmsConsumers.remove(id);
+        if (j != null) {
+            ctx.delivery().closeConsumer(j);
+            channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.CLOSE_CONSUMER,
+                    FrameLayout.FLAG_RESPONSE, frame.correlationId()));
+            return;
+        }
         RawConsumer c = consumers.remove(id);
         if (c == null) {
             reply(frame, ErrorCode.INVALID_REQUEST, "consumer " + id + " is not open on this connection");
@@ -154,6 +237,9 @@ public final class BrokerConnection extends FrameHandler {
             for (RawConsumer consumer : consumers.values()) {
                 consumer.pump();
             }
+            for (SubscriptionConsumer consumer : jmsConsumers.values()) {
+                consumer.pump();
+            }
         }
         super.channelWritabilityChanged(c);
     }
@@ -165,6 +251,11 @@ public final class BrokerConnection extends FrameHandler {
             release(consumer);
         }
         consumers.clear();
+        // The connection is gone: whatever its consumers held goes back, flagged as redelivered.
+        for (SubscriptionConsumer consumer : jmsConsumers.values()) {
+            ctx.delivery().closeConsumer(consumer);
+        }
+        jmsConsumers.clear();
         super.channelInactive(c);
     }
 }

@@ -7,6 +7,8 @@ import io.netty.buffer.ByteBufAllocator;
 
 /**
  * ACK (request): the consumer acknowledges delivered messages, named by queue id and queue offset.
+ * RELEASE has the same body: the consumer returns delivered messages for redelivery (recover,
+ * rollback), and they come back with JMSRedelivered set.
  * Reused mutable object with growable arrays, so decoding allocates nothing in steady state.
  *
  * <pre>
@@ -44,7 +46,12 @@ public final class Ack {
     }
 
     public ByteBuf frame(ByteBufAllocator alloc, int correlationId) {
-        ByteBuf b = FrameLayout.begin(alloc, 12 + count * ENTRY, CommandCode.ACK, 0, correlationId);
+        return frame(alloc, correlationId, CommandCode.ACK);
+    }
+
+    /** An ACK or RELEASE request frame. */
+    public ByteBuf frame(ByteBufAllocator alloc, int correlationId, short command) {
+        ByteBuf b = FrameLayout.begin(alloc, 12 + count * ENTRY, command, 0, correlationId);
         b.writeLong(consumerId);
         b.writeInt(count);
         for (int i = 0; i < count; i++) {

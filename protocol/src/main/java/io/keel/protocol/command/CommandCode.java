@@ -14,6 +14,8 @@ public final class CommandCode {
     public static final short DELIVER = 0x0022;
     public static final short ACK = 0x0023;
     public static final short CLOSE_CONSUMER = 0x0024;
+    public static final short CREATE_CONSUMER = 0x0025;
+    public static final short RELEASE = 0x0026;
 
     public static final short ROUTE_QUERY = 0x0030;
     public static final short BROKER_REGISTER = 0x0031;
@@ -39,6 +41,8 @@ public final class CommandCode {
             case DELIVER -> "DELIVER";
             case ACK -> "ACK";
             case CLOSE_CONSUMER -> "CLOSE_CONSUMER";
+            case CREATE_CONSUMER -> "CREATE_CONSUMER";
+            case RELEASE -> "RELEASE";
             case ROUTE_QUERY -> "ROUTE_QUERY";
             case BROKER_REGISTER -> "BROKER_REGISTER";
             case BROKER_UNREGISTER -> "BROKER_UNREGISTER";

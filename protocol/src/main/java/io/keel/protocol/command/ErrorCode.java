@@ -31,7 +31,9 @@ public enum ErrorCode {
     /** The destination already exists. */
     ALREADY_EXISTS(13),
     /** The broker is shutting down; retry elsewhere. */
-    SHUTTING_DOWN(14);
+    SHUTTING_DOWN(14),
+    /** A message selector that does not parse (InvalidSelectorException). */
+    INVALID_SELECTOR(15);
 
     private final short code;
 

@@ -31,6 +31,9 @@ public final class Flusher implements Runnable {
     private final Runnable afterFlush;
     private final Thread thread;
     private volatile boolean running = true;
+    // Allocated once: lambdas created in the loop would allocate on every wait.
+    private final java.util.function.BooleanSupplier unflushed = this::hasUnflushed;
+    private final java.util.function.BooleanSupplier stopping = this::isStopping;
 
     /** @param afterFlush run after each force that advanced the flushed offset (wakes the dispatcher) */
     public Flusher(CommitLog log, FlushMode mode, long asyncIntervalMillis, Runnable afterFlush) {
@@ -52,9 +55,9 @@ public final class Flusher implements Runnable {
         while (running) {
             try {
                 if (mode == FlushMode.SYNC_FLUSH) {
-                    log.flusherWakeup.await(IDLE_PARK_NANOS, () -> !running || log.writtenOffset() > log.flushedOffset());
+                    log.flusherWakeup.await(IDLE_PARK_NANOS, unflushed);
                 } else {
-                    log.flusherWakeup.await(asyncIntervalNanos, () -> !running);
+                    log.flusherWakeup.await(asyncIntervalNanos, stopping);
                 }
                 flushOnce();
             } catch (IOException e) {
@@ -70,6 +73,14 @@ public final class Flusher implements Runnable {
                 return;
             }
         }
+    }
+
+    private boolean hasUnflushed() {
+        return !running || log.writtenOffset() > log.flushedOffset();
+    }
+
+    private boolean isStopping() {
+        return !running;
     }
 
     private void flushOnce() throws IOException {

@@ -35,6 +35,8 @@ public final class Dispatcher implements Runnable {
     private volatile boolean running = true;
     private volatile long dispatchedOffset;
     private volatile StoreException failure;
+    /** Allocated once: a lambda created in the loop would allocate on every park. */
+    private final java.util.function.BooleanSupplier hasWork = this::hasWork;
 
     private CommitLogSegment currentSegment;
     private ByteBuffer currentView;
@@ -84,7 +86,7 @@ public final class Dispatcher implements Runnable {
                 if (target > dispatchedOffset) {
                     dispatchUpTo(target);
                 } else {
-                    wakeup.await(IDLE_PARK_NANOS, () -> !running || watermark.getAsLong() > dispatchedOffset);
+                    wakeup.await(IDLE_PARK_NANOS, hasWork);
                 }
             } catch (IOException | RuntimeException e) {
                 failure = new StoreException("dispatcher stopped at commit log offset " + dispatchedOffset + ": " + e, e);
@@ -92,6 +94,10 @@ public final class Dispatcher implements Runnable {
                 return;
             }
         }
+    }
+
+    private boolean hasWork() {
+        return !running || watermark.getAsLong() > dispatchedOffset;
     }
 
     /** Dispatches every record from the current position up to {@code target}. */

@@ -1,0 +1,348 @@
+package io.keel.broker.delivery;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.keel.broker.destination.Destination;
+import io.keel.broker.destination.DestinationId;
+import io.keel.broker.destination.DestinationRegistry;
+import io.keel.protocol.DestinationType;
+import io.keel.store.AppendCallback;
+import io.keel.store.AppendRecord;
+import io.keel.store.DispatchListener;
+import io.keel.store.MessageStore;
+import io.keel.store.RecordSlice;
+import io.keel.store.RecordView;
+import io.keel.store.StoreException;
+import io.netty.channel.Channel;
+
+/**
+ * JMS delivery on top of the store: the subscriptions and their consumers, leases, acknowledgements,
+ * returns with redelivery counts, the dead-letter queue, expiry. Every state change is a system record
+ * in the CommitLog; at start the engine replays them, so acknowledged messages stay consumed and
+ * delivery counts survive a restart.
+ */
+public final class DeliveryEngine implements DispatchListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
+
+    private final MessageStore store;
+    private final DestinationRegistry destinations;
+    private final DeliverySettings settings;
+    private final Map<Long, Subscription> byId = new ConcurrentHashMap<>();
+    private final Map<DestinationId, Subscription> queueSubscriptions = new ConcurrentHashMap<>();
+    private final AtomicLong nextSubscriptionId = new AtomicLong(1);
+    private final ScheduledExecutorService timer;
+
+    public DeliveryEngine(MessageStore store, DestinationRegistry destinations, DeliverySettings settings) {
+        this.store = store;
+        this.destinations = destinations;
+        this.settings = settings;
+        replay();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "keel-delivery-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    public DeliverySettings settings() {
+        return settings;
+    }
+
+    // ---- replay ----------------------------------------------------------------------------------
+
+    private void replay() {
+        long started = System.nanoTime();
+        int[] records = new int[1];
+        store.scan(store.minOffset(), new DispatchListener() {
+            @Override
+            public void onRecord(RecordView r) {
+                if (r.isSystem() && StateRecord.isStateRecord(r.systemType())) {
+                    records[0]++;
+                    apply(r.systemType(), r.payload());
+                }
+            }
+        });
+        if (store.recoveryReport().crashed()) {
+            byId.values().forEach(Subscription::markMaybeDelivered);
+        }
+        LOG.info("delivery state: {} subscriptions from {} records in {} ms", byId.size(), records[0],
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private void apply(int type, ByteBuffer p) {
+        switch (type) {
+            case StateRecord.SUBSCRIPTION -> {
+                SubscriptionSpec spec = StateRecord.readSubscription(p);
+                nextSubscriptionId.accumulateAndGet(spec.id() + 1, Math::max);
+                Destination d = destinations.get(spec.destination());
+                if (d != null) {
+                    Subscription s = new Subscription(spec, d);
+                    byId.put(spec.id(), s);
+                    if (spec.kind() == SubscriptionSpec.Kind.QUEUE) {
+                        queueSubscriptions.put(spec.destination(), s);
+                    }
+                }
+            }
+            case StateRecord.SUBSCRIPTION_DELETE -> {
+                Subscription s = byId.remove(p.getLong());
+                if (s != null) {
+                    queueSubscriptions.remove(s.spec().destination(), s);
+                }
+            }
+            default -> {
+                Subscription s = byId.get(p.getLong());
+                int n = p.getInt();
+                for (int i = 0; s != null && i < n; i++) {
+                    int sq = p.getInt();
+                    long offset = p.getLong();
+                    long value = p.getLong();
+                    if (sq < 0 || sq >= s.destination().storeQueueCount()) {
+                        continue;
+                    }
+                    switch (type) {
+                        case StateRecord.DELIVERED -> s.replayDelivered(sq, offset, (int) value);
+                        case StateRecord.SETTLED -> s.settleAny(sq, offset);
+                        case StateRecord.RELEASED -> s.replayReleased(sq, offset, value);
+                        default -> { }
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- subscriptions and consumers ---------------------------------------------------------------
+
+    /** The subscription of a queue, created (and recorded durably) on first use. */
+    public Subscription queueSubscription(Destination d) {
+        Subscription s = queueSubscriptions.get(d.id());
+        if (s != null) {
+            return s;
+        }
+        synchronized (this) {
+            s = queueSubscriptions.get(d.id());
+            if (s == null) {
+                SubscriptionSpec spec = new SubscriptionSpec(nextSubscriptionId.getAndIncrement(),
+                        SubscriptionSpec.Kind.QUEUE, d.id(), null, null, null, false);
+                appendAndWait(StateRecord.SUBSCRIPTION, StateRecord.subscription(spec));
+                s = new Subscription(spec, d);
+                byId.put(spec.id(), s);
+                queueSubscriptions.put(d.id(), s);
+            }
+            return s;
+        }
+    }
+
+    /** Opens a consumer on {@code s}; it starts delivering at once. */
+    public SubscriptionConsumer openConsumer(long consumerId, Channel channel, Subscription s, MessageFilter filter,
+            int creditMessages, long creditBytes) {
+        SubscriptionConsumer c = new SubscriptionConsumer(consumerId, channel, store, this, s, filter, creditMessages,
+                creditBytes);
+        s.addConsumer(c);
+        s.destination().consumers().incrementAndGet();
+        c.pump();
+        return c;
+    }
+
+    /** Closes a consumer: what it holds goes back to the subscription, redelivered to others. */
+    public void closeConsumer(SubscriptionConsumer c) {
+        if (c.isClosed()) {
+            return;
+        }
+        c.markClosed();
+        Subscription s = c.subscription();
+        s.removeConsumer(c);
+        s.destination().consumers().decrementAndGet();
+        returned(s, s.releaseConsumer(c.id(), System.currentTimeMillis() + settings.redeliveryDelayMillis()));
+    }
+
+    // ---- acknowledgements and returns ------------------------------------------------------------------
+
+    /**
+     * Settles the listed messages leased to {@code c}; {@code done} completes once the SETTLED record
+     * is durable. Offsets not leased to this consumer are ignored (already settled or returned).
+     */
+    public void acknowledge(SubscriptionConsumer c, int[] storeQueueIds, long[] offsets, int count, AppendCallback done) {
+        Subscription s = c.subscription();
+        StateRecord.Entries settled = new StateRecord.Entries(s.spec().id(), count);
+        for (int i = 0; i < count; i++) {
+            if (storeQueueIds[i] >= 0 && storeQueueIds[i] < s.destination().storeQueueCount()
+                    && s.settle(storeQueueIds[i], offsets[i], c.id())) {
+                settled.add(storeQueueIds[i], offsets[i], StateRecord.SETTLED_ACK);
+            }
+        }
+        AppendRecord r = new AppendRecord().system(StateRecord.SETTLED, settled.payload());
+        store.append(r, done);
+    }
+
+    /** Returns the listed messages (recover, rollback): redelivered after the delay, or dead-lettered. */
+    public void release(SubscriptionConsumer c, int[] storeQueueIds, long[] offsets, int count) {
+        Subscription s = c.subscription();
+        long at = System.currentTimeMillis() + settings.redeliveryDelayMillis();
+        List<Subscription.Returned> back = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            if (storeQueueIds[i] >= 0 && storeQueueIds[i] < s.destination().storeQueueCount()) {
+                int deliveries = s.release(storeQueueIds[i], offsets[i], c.id(), at);
+                if (deliveries > 0) {
+                    back.add(new Subscription.Returned(storeQueueIds[i], offsets[i], deliveries));
+                }
+            }
+        }
+        returned(s, back);
+    }
+
+    /** Records returns and moves messages delivered too often to the dead-letter queue. */
+    private void returned(Subscription s, List<Subscription.Returned> back) {
+        if (back.isEmpty()) {
+            return;
+        }
+        long at = System.currentTimeMillis() + settings.redeliveryDelayMillis();
+        StateRecord.Entries released = new StateRecord.Entries(s.spec().id(), back.size());
+        for (Subscription.Returned r : back) {
+            if (r.deliveries() >= settings.maxDeliveries()) {
+                s.hold(r.storeQueueId(), r.offset()); // out of circulation while it is copied
+                deadLetter(s, r.storeQueueId(), r.offset(), r.deliveries());
+            } else {
+                released.add(r.storeQueueId(), r.offset(), at);
+            }
+        }
+        if (released.count() > 0) {
+            store.append(new AppendRecord().system(StateRecord.RELEASED, released.payload()).awaitFlush(false),
+                    IGNORE);
+        }
+        s.wakeConsumers();
+    }
+
+    /** Copies the message to the dead-letter queue, then settles it here. */
+    private void deadLetter(Subscription s, int sq, long offset, int deliveries) {
+        Destination dlq;
+        try {
+            dlq = destinations.resolve(DestinationType.QUEUE, settings.deadLetterQueue());
+        } catch (RuntimeException e) {
+            LOG.error("cannot resolve the dead-letter queue '{}': {}; the message stays", settings.deadLetterQueue(),
+                    e.toString());
+            return;
+        }
+        io.keel.store.ConsumeQueueBatch one = new io.keel.store.ConsumeQueueBatch(1);
+        if (store.readQueue(s.destination().key(sq), offset, 1, one) != 1) {
+            return;
+        }
+        try (RecordSlice slice = store.read(one.physicalOffset(0))) {
+            AppendRecord copy = new AppendRecord().message(
+                    dlq.key(Destination.storeQueueId(0, Destination.priorityOf(sq))), slice.payload());
+            store.append(copy, new AppendCallback() {
+                @Override
+                public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
+                    dlq.enqueued();
+                    s.settleAny(sq, offset);
+                    store.append(new AppendRecord().system(StateRecord.SETTLED, new StateRecord.Entries(s.spec().id(), 1)
+                            .add(sq, offset, StateRecord.SETTLED_DEAD_LETTER).payload()), IGNORE);
+                    LOG.info("{} offset {} of {} moved to the dead-letter queue '{}' after {} deliveries",
+                            s.destination().id(), offset, sq, settings.deadLetterQueue(), deliveries);
+                }
+
+                @Override
+                public void failed(StoreException error) {
+                    LOG.error("cannot move {} offset {} to the dead-letter queue: {}; it will be delivered again",
+                            s.destination().id(), offset, error.getMessage());
+                    s.release(sq, offset, QueueCursor.HELD_BY_BROKER, System.currentTimeMillis()
+                            + Math.max(1000, settings.redeliveryDelayMillis()));
+                }
+            });
+        }
+    }
+
+    /** Settles an expired message (never delivered). */
+    void expire(Subscription s, int sq, long offset) {
+        if (s.settleAny(sq, offset)) {
+            store.append(new AppendRecord().system(StateRecord.SETTLED, new StateRecord.Entries(s.spec().id(), 1)
+                    .add(sq, offset, StateRecord.SETTLED_EXPIRED).payload()).awaitFlush(false), IGNORE);
+        }
+    }
+
+    /** Records a batch of deliveries (written before the frames go out; not waited for). */
+    void recordDelivered(StateRecord.Entries delivered) {
+        store.append(new AppendRecord().system(StateRecord.DELIVERED, delivered.payload()).awaitFlush(false), IGNORE);
+    }
+
+    private void appendAndWait(int type, ByteBuffer payload) {
+        io.keel.store.AppendFuture f = new io.keel.store.AppendFuture();
+        store.append(new AppendRecord().system(type, payload), f);
+        try {
+            f.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new StoreException("cannot record delivery state: " + e.getMessage(), e);
+        }
+    }
+
+    private static final AppendCallback IGNORE = new AppendCallback() {
+        @Override
+        public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
+        }
+
+        @Override
+        public void failed(StoreException error) {
+            LOG.warn("delivery state record not written: {}", error.getMessage());
+        }
+    };
+
+    // ---- waking ---------------------------------------------------------------------------------------
+
+    @Override
+    public void onRecord(RecordView record) {
+    }
+
+    @Override
+    public void onBatchDispatched(long dispatchedOffset) {
+        for (Subscription s : byId.values()) {
+            if (!s.consumers().isEmpty()) {
+                s.wakeConsumers();
+            }
+        }
+    }
+
+    /** Expires leases and wakes consumers whose redeliveries became due. */
+    private void tick() {
+        long now = System.currentTimeMillis();
+        for (Subscription s : byId.values()) {
+            if (settings.leaseMillis() > 0) {
+                returned(s, s.expireLeases(now, settings.redeliveryDelayMillis()));
+            }
+            if (!s.consumers().isEmpty() && s.hasDueRedelivery(now)) {
+                s.wakeConsumers();
+            }
+        }
+    }
+
+    /**
+     * The filter of a selector; null or blank selects everything. Throws IllegalArgumentException
+     * naming the selector and the error when it does not parse.
+     */
+    public MessageFilter filter(String selector) {
+        if (selector == null || selector.isBlank()) {
+            return MessageFilter.ALL;
+        }
+        throw new IllegalArgumentException("message selectors are not available in this version of the broker: '"
+                + selector + "'");
+    }
+
+    public Subscription subscription(long id) {
+        return byId.get(id);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,205 @@
+package io.keel.broker.delivery;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.keel.broker.destination.Destination;
+
+/**
+ * The delivery state of one subscription (the single subscription of a queue, or a topic
+ * subscription): a {@link QueueCursor} per store queue of its destination, and its consumers. Every
+ * state change goes through this object's monitor, because competing consumers run on different
+ * event loops; the critical sections are a few map operations.
+ */
+public final class Subscription {
+
+    private final SubscriptionSpec spec;
+    private final Destination destination;
+    private final QueueCursor[] cursors;
+    private final List<SubscriptionConsumer> consumers = new CopyOnWriteArrayList<>();
+
+    public Subscription(SubscriptionSpec spec, Destination destination) {
+        this.spec = spec;
+        this.destination = destination;
+        this.cursors = new QueueCursor[destination.storeQueueCount()];
+    }
+
+    public SubscriptionSpec spec() {
+        return spec;
+    }
+
+    public Destination destination() {
+        return destination;
+    }
+
+    public List<SubscriptionConsumer> consumers() {
+        return consumers;
+    }
+
+    void addConsumer(SubscriptionConsumer c) {
+        consumers.add(c);
+    }
+
+    void removeConsumer(SubscriptionConsumer c) {
+        consumers.remove(c);
+    }
+
+    /** The cursor of a store queue, created at the destination's floor on first use. */
+    public synchronized QueueCursor cursor(int storeQueueId) {
+        QueueCursor c = cursors[storeQueueId];
+        if (c == null) {
+            c = new QueueCursor(destination.floor(storeQueueId));
+            cursors[storeQueueId] = c;
+        }
+        return c;
+    }
+
+    /** The cursor if it exists, else null (never creates one). */
+    synchronized QueueCursor existingCursor(int storeQueueId) {
+        return cursors[storeQueueId];
+    }
+
+    public synchronized long ackLevel(int storeQueueId) {
+        return cursor(storeQueueId).ackLevel();
+    }
+
+    /** The first offset at or after {@code from} that is neither settled nor leased. */
+    synchronized long nextUnsettled(int storeQueueId, long from) {
+        return cursor(storeQueueId).nextUnsettled(from);
+    }
+
+    synchronized int deliveriesSoFar(int storeQueueId, long offset) {
+        return cursor(storeQueueId).deliveriesSoFar(offset);
+    }
+
+    synchronized boolean isAvailable(int storeQueueId, long offset, long nowMillis) {
+        return cursor(storeQueueId).isAvailable(offset, nowMillis);
+    }
+
+    /** Leases a message to a consumer; returns the delivery count, or 0 if someone else got it. */
+    synchronized int lease(int storeQueueId, long offset, long consumerId, long nowMillis, long leaseMillis) {
+        return cursor(storeQueueId).lease(offset, consumerId, nowMillis, leaseMillis);
+    }
+
+    /** A due redelivery at or after {@code from}, or -1. */
+    synchronized long nextRedelivery(int storeQueueId, long from, long nowMillis) {
+        QueueCursor c = cursors[storeQueueId];
+        return c == null ? -1 : c.nextRedelivery(from, nowMillis);
+    }
+
+    /** Settles a message if it is leased to {@code consumerId} (or anyone, with -1); returns whether it changed. */
+    synchronized boolean settle(int storeQueueId, long offset, long consumerId) {
+        QueueCursor c = cursor(storeQueueId);
+        Lease l = c.lease(offset);
+        if (consumerId >= 0 && (l == null || l.consumerId() != consumerId)) {
+            return false;
+        }
+        return c.settle(offset);
+    }
+
+    /** Settles unconditionally (expiry, dead-letter move, replay). */
+    synchronized boolean settleAny(int storeQueueId, long offset) {
+        return cursor(storeQueueId).settle(offset);
+    }
+
+    /** Returns one message leased to {@code consumerId}; returns its delivery count so far or 0. */
+    synchronized int release(int storeQueueId, long offset, long consumerId, long availableAtMillis) {
+        QueueCursor c = cursor(storeQueueId);
+        Lease l = c.lease(offset);
+        if (l == null || l.consumerId() != consumerId) {
+            return 0;
+        }
+        return c.release(offset, availableAtMillis);
+    }
+
+    /** A message returned to the subscription: store queue, offset, deliveries so far. */
+    public record Returned(int storeQueueId, long offset, int deliveries) {
+    }
+
+    /** Keeps a returned message from every consumer until the broker settles or releases it. */
+    synchronized void hold(int storeQueueId, long offset) {
+        cursor(storeQueueId).hold(offset);
+    }
+
+    /** Returns everything leased to {@code consumerId}. */
+    synchronized List<Returned> releaseConsumer(long consumerId, long availableAtMillis) {
+        List<Returned> out = new ArrayList<>();
+        for (int s = 0; s < cursors.length; s++) {
+            QueueCursor c = cursors[s];
+            if (c != null) {
+                for (long o : c.releaseConsumer(consumerId, availableAtMillis)) {
+                    out.add(new Returned(s, o, c.deliveriesSoFar(o)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Returns leases past their deadline. */
+    synchronized List<Returned> expireLeases(long nowMillis, long redeliveryDelayMillis) {
+        List<Returned> out = new ArrayList<>();
+        for (int s = 0; s < cursors.length; s++) {
+            QueueCursor c = cursors[s];
+            if (c != null) {
+                for (long o : c.expireLeases(nowMillis, redeliveryDelayMillis)) {
+                    out.add(new Returned(s, o, c.deliveriesSoFar(o)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Replay: a delivery recorded before a restart. */
+    synchronized void replayDelivered(int storeQueueId, long offset, int count) {
+        QueueCursor c = cursor(storeQueueId);
+        if (!c.isSettled(offset)) {
+            c.recordDelivered(offset, count);
+        }
+    }
+
+    /** Replay: a return recorded before a restart. */
+    synchronized void replayReleased(int storeQueueId, long offset, long availableAtMillis) {
+        QueueCursor c = cursor(storeQueueId);
+        if (!c.isSettled(offset)) {
+            c.recordReturned(offset, availableAtMillis);
+        }
+    }
+
+    /** After an unclean shutdown: everything below the delivery horizons may have been delivered. */
+    synchronized void markMaybeDelivered() {
+        for (QueueCursor c : cursors) {
+            if (c != null) {
+                c.markMaybeDelivered(c.deliveredHorizon());
+            }
+        }
+    }
+
+    /** Whether a returned message became due for redelivery by {@code nowMillis}. */
+    synchronized boolean hasDueRedelivery(long nowMillis) {
+        for (QueueCursor c : cursors) {
+            if (c != null && c.redeliveryCount() > 0 && c.nextRedeliveryTime() <= nowMillis) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Messages leased to consumers now. */
+    public synchronized int inFlight() {
+        int n = 0;
+        for (QueueCursor c : cursors) {
+            if (c != null) {
+                n += c.leaseCount();
+            }
+        }
+        return n;
+    }
+
+    /** Wakes every consumer (new messages, or redeliveries became due). */
+    public void wakeConsumers() {
+        for (SubscriptionConsumer c : consumers) {
+            c.wake();
+        }
+    }
+}

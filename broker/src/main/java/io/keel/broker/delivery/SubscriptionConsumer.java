@@ -1,0 +1,245 @@
+package io.keel.broker.delivery;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.keel.broker.destination.Destination;
+import io.keel.protocol.command.Deliver;
+import io.keel.protocol.message.EncodedMessage;
+import io.keel.store.ConsumeQueueBatch;
+import io.keel.store.MessageStore;
+import io.keel.store.RecordSlice;
+import io.keel.store.StoreException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+
+/**
+ * A JMS consumer on a subscription. Runs on its connection's event loop: it offers due redeliveries
+ * first, then scans its own position forward (higher priority bands first), skipping settled and
+ * leased messages, expired ones (settled as expired) and those its filter rejects (they stay for
+ * others). Each message it takes is leased in the subscription, recorded (one DELIVERED record per
+ * batch, written before the frames so a crash cannot hide a delivery), and pushed within its credit.
+ * {@link #wake()} may be called from any thread.
+ */
+public final class SubscriptionConsumer implements Runnable {
+
+    private static final int READ_BATCH = 32;
+
+    private final long id;
+    private final Channel channel;
+    private final MessageStore store;
+    private final DeliveryEngine engine;
+    private final Subscription subscription;
+    private final Destination destination;
+    private final MessageFilter filter;
+    private final long[] scan;
+    private final ConsumeQueueBatch batch = new ConsumeQueueBatch(READ_BATCH);
+    private final EncodedMessage message = new EncodedMessage();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private int creditMessages;
+    private long creditBytes;
+    private volatile boolean closed;
+    private boolean pumping;
+    private boolean pumpAgain;
+    private StateRecord.Entries delivered;
+    private ByteBuf[] frames = new ByteBuf[READ_BATCH * 4];
+    private int frameCount;
+
+    SubscriptionConsumer(long id, Channel channel, MessageStore store, DeliveryEngine engine, Subscription subscription,
+            MessageFilter filter, int creditMessages, long creditBytes) {
+        this.id = id;
+        this.channel = channel;
+        this.store = store;
+        this.engine = engine;
+        this.subscription = subscription;
+        this.destination = subscription.destination();
+        this.filter = filter;
+        this.scan = new long[destination.storeQueueCount()];
+        java.util.Arrays.fill(scan, -1);
+        this.creditMessages = Math.max(0, creditMessages);
+        this.creditBytes = Math.max(0, creditBytes);
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Subscription subscription() {
+        return subscription;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void markClosed() {
+        closed = true;
+    }
+
+    /** Adds credit (event loop). */
+    public void credit(int messages, long bytes) {
+        creditMessages = (int) Math.min(Integer.MAX_VALUE, (long) creditMessages + Math.max(0, messages));
+        long add = Math.max(0, bytes);
+        creditBytes = add > Long.MAX_VALUE - creditBytes ? Long.MAX_VALUE : creditBytes + add;
+        pump();
+    }
+
+    /** Schedules a delivery attempt on the connection's event loop. */
+    public void wake() {
+        if (!closed && scheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(this);
+        }
+    }
+
+    /** Restarts scanning from the ack level (e.g. after messages were returned). */
+    void rescan() {
+        java.util.Arrays.fill(scan, -1);
+    }
+
+    @Override
+    public void run() {
+        scheduled.set(false);
+        pump();
+    }
+
+    /** Delivers while there is something to deliver, credit, and room in the outbound buffer. Not re-entrant. */
+    public void pump() {
+        if (pumping) {
+            pumpAgain = true;
+            return;
+        }
+        pumping = true;
+        try {
+            do {
+                pumpAgain = false;
+                pumpOnce();
+            } while (pumpAgain);
+        } finally {
+            pumping = false;
+        }
+    }
+
+    private void pumpOnce() {
+        if (closed || !channel.isActive()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        try {
+            for (int band = Destination.BANDS - 1; band >= 0 && hasRoom(); band--) {
+                for (int q = 0; q < destination.queueCount() && hasRoom(); q++) {
+                    int sq = Destination.storeQueueId(q, band);
+                    if (destination.exists(store, sq)) {
+                        deliverFrom(sq, now);
+                    }
+                }
+            }
+        } catch (StoreException e) {
+            // The store is closing (or a record vanished under retention): stop; the next wake retries.
+        }
+        boolean full = frameCount >= frames.length - 1;
+        flushBatch();
+        if (full) {
+            pumpAgain = true; // the staging array filled up before the credit did
+        }
+    }
+
+    private boolean hasRoom() {
+        return creditMessages > 0 && creditBytes > 0 && channel.isWritable() && frameCount < frames.length - 1;
+    }
+
+    private void deliverFrom(int sq, long now) {
+        // Redeliveries first, in offset order.
+        long r = subscription.nextRedelivery(sq, 0, now);
+        while (r >= 0 && hasRoom()) {
+            offer(sq, r, now);
+            r = subscription.nextRedelivery(sq, r + 1, now);
+        }
+        long max = destination.maxOffset(store, sq);
+        long pos = scan[sq] < 0 ? subscription.ackLevel(sq) : scan[sq];
+        while (hasRoom()) {
+            pos = subscription.nextUnsettled(sq, pos);
+            if (pos >= max) {
+                break;
+            }
+            int n = store.readQueue(destination.key(sq), pos, READ_BATCH, batch);
+            if (n == 0) {
+                pos = Math.min(max, pos + READ_BATCH);
+                continue;
+            }
+            for (int k = 0; k < n && hasRoom(); k++) {
+                long offset = batch.queueOffset(k);
+                if (offset >= pos) {
+                    offerAt(sq, offset, batch.physicalOffset(k), now);
+                    pos = offset + 1;
+                }
+            }
+        }
+        scan[sq] = pos;
+    }
+
+    private void offer(int sq, long offset, long now) {
+        ConsumeQueueBatch one = batch;
+        if (store.readQueue(destination.key(sq), offset, 1, one) == 1 && one.queueOffset(0) == offset) {
+            offerAt(sq, offset, one.physicalOffset(0), now);
+        }
+    }
+
+    /** Checks and leases one message, and stages its frame. */
+    private void offerAt(int sq, long offset, long physicalOffset, long now) {
+        if (!subscription.isAvailable(sq, offset, now)) {
+            return;
+        }
+        try (RecordSlice slice = store.read(physicalOffset)) {
+            ByteBuffer payload = slice.payload();
+            int count = subscription.deliveriesSoFar(sq, offset) + 1;
+            if (isExpired(payload, now)) {
+                engine.expire(subscription, sq, offset);
+                return;
+            }
+            if (!filter.matches(payload, payload.position(), payload.remaining(), count)) {
+                return;
+            }
+            int leased = subscription.lease(sq, offset, id, now, engine.settings().leaseMillis());
+            if (leased == 0) {
+                return;
+            }
+            if (delivered == null) {
+                delivered = new StateRecord.Entries(subscription.spec().id(), READ_BATCH * 4);
+            }
+            delivered.add(sq, offset, leased);
+            frames[frameCount++] = Deliver.frame(channel.alloc(), id, sq, offset, leased,
+                    slice.record().storeTimestamp(), payload);
+            creditMessages--;
+            creditBytes -= payload.remaining();
+        }
+    }
+
+    private boolean isExpired(ByteBuffer payload, long now) {
+        try {
+            message.wrap(payload, payload.position(), payload.remaining());
+            long expiration = message.expiration();
+            return expiration != 0 && expiration <= now;
+        } catch (RuntimeException notAJmsMessage) {
+            return false; // raw bytes sent without the JMS codec never expire
+        }
+    }
+
+    /** Records the batch's deliveries, then writes its frames. */
+    private void flushBatch() {
+        if (frameCount == 0) {
+            return;
+        }
+        engine.recordDelivered(delivered);
+        delivered = null;
+        for (int i = 0; i < frameCount; i++) {
+            channel.write(frames[i], channel.voidPromise());
+            frames[i] = null;
+        }
+        frameCount = 0;
+        channel.flush();
+    }
+}

@@ -1,0 +1,101 @@
+package io.keel.broker.delivery;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.keel.protocol.DestinationType;
+import io.keel.protocol.client.ProtocolClient;
+import io.keel.protocol.command.Ack;
+import io.keel.protocol.command.CommandCode;
+import io.keel.protocol.command.CreateConsumer;
+import io.keel.protocol.command.Credit;
+import io.keel.protocol.command.Deliver;
+import io.keel.protocol.message.MessageCodec;
+import io.keel.protocol.message.MessageData;
+
+/** A protocol-level JMS consumer for the delivery tests: collects deliveries, acks, releases. */
+final class JmsConsumerClient implements AutoCloseable {
+
+    /** One delivery: where it came from, its count, and the message text. */
+    record Delivery(int storeQueueId, long offset, int count, String text) {
+        boolean redelivered() {
+            return count > 1;
+        }
+    }
+
+    final ProtocolClient client;
+    final long consumerId;
+    final BlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
+
+    JmsConsumerClient(ProtocolClient client, long consumerId, String queue, int credit) throws Exception {
+        this.client = client;
+        this.consumerId = consumerId;
+        client.onPush(f -> {
+            try {
+                if (f.command() == CommandCode.DELIVER) {
+                    Deliver d = new Deliver().decode(f.body());
+                    byte[] bytes = new byte[d.message.readableBytes()];
+                    d.message.readBytes(bytes);
+                    String text;
+                    try {
+                        text = MessageCodec.decode(bytes).text();
+                    } catch (RuntimeException notJms) {
+                        text = new String(bytes, StandardCharsets.UTF_8);
+                    }
+                    deliveries.add(new Delivery(d.queueId, d.queueOffset, d.deliveryCount, text));
+                }
+            } finally {
+                f.release();
+            }
+        });
+        CreateConsumer cc = new CreateConsumer(consumerId, DestinationType.QUEUE, queue, CreateConsumer.KIND_QUEUE, null,
+                null, false, credit, Long.MAX_VALUE);
+        client.request(id -> cc.frame(client.channel().alloc(), id)).get(10, TimeUnit.SECONDS).release();
+    }
+
+    Delivery next() throws InterruptedException {
+        Delivery d = deliveries.poll(10, TimeUnit.SECONDS);
+        if (d == null) {
+            throw new AssertionError("no delivery within 10 s");
+        }
+        return d;
+    }
+
+    void ack(Delivery... ds) throws Exception {
+        settle(CommandCode.ACK, ds);
+    }
+
+    void release(Delivery... ds) throws Exception {
+        settle(CommandCode.RELEASE, ds);
+    }
+
+    private void settle(short command, Delivery... ds) throws Exception {
+        Ack a = new Ack().clear(consumerId);
+        for (Delivery d : ds) {
+            a.add(d.storeQueueId(), d.offset());
+        }
+        client.request(id -> a.frame(client.channel().alloc(), id, command)).get(10, TimeUnit.SECONDS).release();
+    }
+
+    void credit(int n) {
+        client.send(new Credit(consumerId, n, Long.MAX_VALUE).frame(client.channel().alloc()));
+    }
+
+    void closeConsumer() throws Exception {
+        client.request(id -> Credit.closeConsumerFrame(client.channel().alloc(), id, consumerId))
+                .get(10, TimeUnit.SECONDS).release();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    /** A JMS text message, encoded as the client will. */
+    static byte[] text(String text, long expiration, int priority) {
+        return MessageCodec.encode(new MessageData().setBodyType(io.keel.protocol.message.BodyType.TEXT).setText(text)
+                .setExpiration(expiration).setPriority(priority));
+    }
+}

@@ -1,0 +1,221 @@
+package io.keel.broker.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.keel.broker.Broker;
+import io.keel.broker.config.BrokerConfig;
+import io.keel.broker.delivery.JmsConsumerClient.Delivery;
+import io.keel.protocol.DestinationType;
+import io.keel.protocol.client.ProtocolClient;
+import io.keel.protocol.command.SendCommand;
+import io.netty.buffer.Unpooled;
+
+/** Queue semantics through the protocol: competing consumers, acks, returns, counts, DLQ, expiry, restarts. */
+class QueueDeliveryTest {
+
+    @TempDir
+    Path dir;
+    private Broker broker;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    private static BrokerConfig config(Path dir) {
+        return BrokerConfig.defaults().set("dataDir", dir.toString()).set("brokerPort", "0").set("nameServerPort", "0")
+                .set("segmentSize", "4m").set("maxMessageSize", "1m").set("ioThreads", "2");
+    }
+
+    @BeforeEach
+    void start() {
+        broker = Broker.start(config(dir));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private ProtocolClient connect() {
+        ProtocolClient c = ProtocolClient.connect("127.0.0.1", broker.brokerPort(), ProtocolClient.Options.defaults());
+        open.add(c);
+        return c;
+    }
+
+    private JmsConsumerClient consumer(long id, String queue, int credit) throws Exception {
+        JmsConsumerClient c = new JmsConsumerClient(connect(), id, queue, credit);
+        open.add(c);
+        return c;
+    }
+
+    private void send(String queue, String... texts) throws Exception {
+        sendWith(queue, 0, 4, texts);
+    }
+
+    private void sendWith(String queue, long expiration, int priority, String... texts) throws Exception {
+        ProtocolClient p = connect();
+        SendCommand s = new SendCommand();
+        s.destinationType = DestinationType.QUEUE;
+        s.destination = queue;
+        s.producerId = 1;
+        s.flags = SendCommand.FLAG_PERSISTENT;
+        s.priority(priority);
+        for (String t : texts) {
+            s.message = Unpooled.wrappedBuffer(JmsConsumerClient.text(t, expiration, priority));
+            p.request(id -> s.frame(p.channel().alloc(), id)).get(10, TimeUnit.SECONDS).release();
+        }
+    }
+
+    private static String[] texts(String prefix, int n) {
+        String[] t = new String[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = prefix + i;
+        }
+        return t;
+    }
+
+    @Test
+    void competingConsumersEachGetDistinctMessages() throws Exception {
+        send("work", texts("m", 100));
+        JmsConsumerClient a = consumer(1, "work", 10);
+        JmsConsumerClient b = consumer(2, "work", 10);
+        Set<String> seen = new HashSet<>();
+        int fromA = 0;
+        while (seen.size() < 100) {
+            Delivery d = a.deliveries.poll(20, TimeUnit.MILLISECONDS);
+            JmsConsumerClient who = a;
+            if (d == null) {
+                d = b.deliveries.poll(20, TimeUnit.MILLISECONDS);
+                who = b;
+            } else {
+                fromA++;
+            }
+            if (d != null) {
+                assertTrue(seen.add(d.text()), "delivered twice: " + d);
+                assertEquals(1, d.count());
+                who.ack(d);
+                who.credit(1);
+            }
+        }
+        assertTrue(fromA > 0 && fromA < 100, "both consumers took part: " + fromA);
+        assertNull(a.deliveries.poll(100, TimeUnit.MILLISECONDS));
+        assertNull(b.deliveries.poll(100, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void closingAConsumerRedeliversWhatItHeldToAnother() throws Exception {
+        send("held", texts("h", 5));
+        JmsConsumerClient a = consumer(1, "held", 5);
+        List<Delivery> got = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            got.add(a.next());
+        }
+        a.ack(got.get(0));
+        a.closeConsumer();
+        JmsConsumerClient b = consumer(2, "held", 10);
+        for (int i = 1; i < 5; i++) {
+            Delivery d = b.next();
+            assertEquals("h" + i, d.text(), "redelivered in order");
+            assertEquals(2, d.count(), "JMSXDeliveryCount 2, JMSRedelivered");
+        }
+        assertNull(b.deliveries.poll(200, TimeUnit.MILLISECONDS), "the acked message is never redelivered");
+    }
+
+    @Test
+    void aDroppedConnectionReturnsItsMessages() throws Exception {
+        send("dropped", texts("d", 3));
+        JmsConsumerClient a = new JmsConsumerClient(connect(), 1, "dropped", 3);
+        for (int i = 0; i < 3; i++) {
+            a.next();
+        }
+        a.client.close();
+        JmsConsumerClient b = consumer(2, "dropped", 10);
+        for (int i = 0; i < 3; i++) {
+            Delivery d = b.next();
+            assertEquals("d" + i, d.text());
+            assertTrue(d.redelivered());
+        }
+    }
+
+    @Test
+    void releasedMessagesComeBackWithIncreasingCountsThenGoToTheDeadLetterQueue() throws Exception {
+        send("poison", "bad");
+        JmsConsumerClient a = consumer(1, "poison", 100);
+        for (int attempt = 1; attempt <= 10; attempt++) {
+            Delivery d = a.next();
+            assertEquals("bad", d.text());
+            assertEquals(attempt, d.count());
+            a.release(d); // the listener threw, or the session recovered
+        }
+        assertNull(a.deliveries.poll(300, TimeUnit.MILLISECONDS), "not delivered an 11th time");
+        JmsConsumerClient dlq = consumer(2, "DLQ", 10);
+        Delivery dead = dlq.next();
+        assertEquals("bad", dead.text());
+        assertEquals(1, dead.count(), "a new message in the dead-letter queue");
+    }
+
+    @Test
+    void expiredMessagesAreNeverDelivered() throws Exception {
+        sendWith("expiring", System.currentTimeMillis() - 1, 4, "old");
+        sendWith("expiring", System.currentTimeMillis() + 600_000, 4, "fresh");
+        JmsConsumerClient a = consumer(1, "expiring", 10);
+        assertEquals("fresh", a.next().text());
+        assertNull(a.deliveries.poll(200, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void higherPrioritiesAreDeliveredFirst() throws Exception {
+        sendWith("prio", 0, 1, "low");
+        sendWith("prio", 0, 9, "urgent");
+        sendWith("prio", 0, 4, "normal");
+        JmsConsumerClient a = consumer(1, "prio", 10);
+        assertEquals("urgent", a.next().text());
+        assertEquals("normal", a.next().text());
+        assertEquals("low", a.next().text());
+    }
+
+    @Test
+    void acknowledgedStaysConsumedAndCountsSurviveARestart() throws Exception {
+        send("restart", texts("r", 4));
+        JmsConsumerClient a = consumer(1, "restart", 3);
+        Delivery r0 = a.next();
+        Delivery r1 = a.next();
+        a.next();
+        a.ack(r0);
+        a.release(r1);
+        broker.close();
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        open.clear();
+        broker = Broker.start(config(dir));
+        JmsConsumerClient b = consumer(2, "restart", 10);
+        List<String> after = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Delivery d = b.next();
+            after.add(d.text());
+            counts.add(d.count());
+        }
+        assertFalse(after.contains("r0"), "acknowledged before the restart: " + after);
+        assertEquals(List.of("r1", "r2", "r3"), after);
+        assertEquals(List.of(2, 2, 1), counts, "r1 and r2 were delivered before the restart, r3 was not");
+    }
+}
