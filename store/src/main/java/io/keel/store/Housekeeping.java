@@ -35,11 +35,21 @@ final class Housekeeping {
         StoreConfig c = store.config();
         executor.scheduleWithFixedDelay(this::checkpoint, c.checkpointIntervalMillis(), c.checkpointIntervalMillis(),
                 TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::flushConsumeQueues, c.consumeQueueFlushIntervalMillis(),
+                c.consumeQueueFlushIntervalMillis(), TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(this::checkDisk, c.diskCheckIntervalMillis(), c.diskCheckIntervalMillis(),
                 TimeUnit.MILLISECONDS);
         long expiry = Math.max(1, Math.min(100, c.syncFlushTimeoutMillis() / 4));
         executor.scheduleWithFixedDelay(() -> store.flusher().expireWaiters(c.syncFlushTimeoutMillis()), expiry,
                 expiry, TimeUnit.MILLISECONDS);
+    }
+
+    private void flushConsumeQueues() {
+        try {
+            store.flushConsumeQueues();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("store: cannot force the consume queues: {}", e.toString());
+        }
     }
 
     private void checkpoint() {

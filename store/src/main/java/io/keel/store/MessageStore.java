@@ -48,6 +48,8 @@ public final class MessageStore implements AutoCloseable {
     private final RecoveryReport recoveryReport;
     private volatile LongUnaryOperator watermarkHook = LongUnaryOperator.identity();
     private volatile boolean closed;
+    /** Every record below this has its ConsumeQueue entry forced (see {@link #flushConsumeQueues}). */
+    private volatile long durablyDispatched;
 
     /** What {@link #open} found: whether it scanned the log, where the data ends, why it stopped. */
     public record RecoveryReport(boolean crashed, boolean scanned, long scanStart, long endOffset, String stopReason,
@@ -83,6 +85,7 @@ public final class MessageStore implements AutoCloseable {
         queues.resetAssignedOffsets();
         queues.flushAll();
         new Checkpoint(end, end, queues.size(), System.currentTimeMillis()).write(layout.checkpoint);
+        this.durablyDispatched = end;
         this.recoveryReport = new RecoveryReport(crashed, recovered.scanned(), recovered.scanStart(), end,
                 recovered.stopReason(), rebuild);
         Files.write(layout.abortMarker, new byte[0]);
@@ -371,11 +374,19 @@ public final class MessageStore implements AutoCloseable {
         housekeeping.checkDisk();
     }
 
-    void writeCheckpoint() throws IOException {
+    /**
+     * Forces every ConsumeQueue; afterwards every record below the dispatched offset read before the
+     * force has its entry on disk, which the next checkpoint records.
+     */
+    void flushConsumeQueues() throws IOException {
         long dispatched = dispatcher.dispatchedOffset();
         queues.flushAll();
+        durablyDispatched = dispatched;
+    }
+
+    void writeCheckpoint() throws IOException {
         long flushed = log.flushedOffset();
-        new Checkpoint(flushed, Math.min(dispatched, flushed), queues.size(), System.currentTimeMillis())
+        new Checkpoint(flushed, Math.min(durablyDispatched, flushed), queues.size(), System.currentTimeMillis())
                 .write(layout.checkpoint);
     }
 

@@ -11,7 +11,12 @@ public final class StoreConfig {
 
     public static final int DEFAULT_SEGMENT_SIZE = 1 << 30;
     public static final int DEFAULT_MAX_RECORD_SIZE = 4 << 20;
-    public static final int DEFAULT_CONSUME_QUEUE_ENTRIES_PER_SEGMENT = 300_000;
+    /**
+     * 16,384 entries (327,680-byte files). Small on purpose: the first write into a mapped file makes
+     * the kernel read ahead up to its read-ahead window (often several MiB) into the page cache, so
+     * with tens of thousands of queues large ConsumeQueue files cost gigabytes of memory.
+     */
+    public static final int DEFAULT_CONSUME_QUEUE_ENTRIES_PER_SEGMENT = 16_384;
 
     private Path dataDirectory;
     private int segmentSize = DEFAULT_SEGMENT_SIZE;
@@ -21,10 +26,11 @@ public final class StoreConfig {
     private long asyncFlushIntervalMillis = 500;
     private long syncFlushTimeoutMillis = 5_000;
     private long checkpointIntervalMillis = 1_000;
+    private long consumeQueueFlushIntervalMillis = 10_000;
     private int consumeQueueEntriesPerSegment = DEFAULT_CONSUME_QUEUE_ENTRIES_PER_SEGMENT;
     private double diskUsageLimit = 0.90;
     private long diskCheckIntervalMillis = 1_000;
-    private boolean zeroFillSegments = true;
+    private boolean zeroFillSegments = false;
 
     public StoreConfig(Path dataDirectory) {
         this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -103,7 +109,21 @@ public final class StoreConfig {
         return this;
     }
 
-    /** Entries per ConsumeQueue segment file (default 300,000, i.e. 6,000,000-byte files). */
+    /**
+     * How often the ConsumeQueues are forced (default 10 s). They can be rebuilt from the CommitLog, so
+     * forcing them rarely only means that recovery after a crash re-dispatches up to this much log;
+     * forcing tens of thousands of mapped files every second would cost a core.
+     */
+    public long consumeQueueFlushIntervalMillis() {
+        return consumeQueueFlushIntervalMillis;
+    }
+
+    public StoreConfig consumeQueueFlushIntervalMillis(long millis) {
+        this.consumeQueueFlushIntervalMillis = millis;
+        return this;
+    }
+
+    /** Entries per ConsumeQueue segment file (default 16,384, i.e. 327,680-byte files). */
     public int consumeQueueEntriesPerSegment() {
         return consumeQueueEntriesPerSegment;
     }
@@ -134,9 +154,11 @@ public final class StoreConfig {
     }
 
     /**
-     * Whether new segments are written full of zeros before use (default true). This reserves the
-     * disk blocks up front, so a full disk shows as a clean error when a segment is prepared instead
-     * of a fault while writing through the mapping. Turning it off gives sparse files.
+     * Whether new CommitLog segments are written full of zeros before use (default false: sparse
+     * files). Zero-filling reserves every block up front but writes each segment twice and makes the
+     * first writes through the mapping read the zeros back from disk. Without it, the store checks
+     * before preparing a segment that the file system has room for all of it, so running out of space
+     * is still a clean "store full" error.
      */
     public boolean zeroFillSegments() {
         return zeroFillSegments;
@@ -156,6 +178,7 @@ public final class StoreConfig {
         require(asyncFlushIntervalMillis > 0, "asyncFlushIntervalMillis must be positive");
         require(syncFlushTimeoutMillis > 0, "syncFlushTimeoutMillis must be positive");
         require(checkpointIntervalMillis > 0, "checkpointIntervalMillis must be positive");
+        require(consumeQueueFlushIntervalMillis > 0, "consumeQueueFlushIntervalMillis must be positive");
         require(consumeQueueEntriesPerSegment >= 16, "consumeQueueEntriesPerSegment must be at least 16");
         require(consumeQueueEntriesPerSegment <= Integer.MAX_VALUE / 20,
                 "consumeQueueEntriesPerSegment is too large for one mapped file");

@@ -60,7 +60,13 @@ public final class MappedFiles {
                 }
                 ch.force(true);
             } else if (existing < size) {
-                // Sparse: writing the last byte sets the length without allocating blocks.
+                // Sparse: no block is allocated now, so make sure the blocks will be there when the
+                // mapping is written (a write into a mapping on a full disk is a fault, not an error).
+                long usable = java.nio.file.Files.getFileStore(path.getParent()).getUsableSpace();
+                if (usable < size - existing) {
+                    throw new IOException("not enough free space for " + path + ": it needs " + (size - existing)
+                            + " bytes and the file system has " + usable + " usable");
+                }
                 ch.write(ByteBuffer.allocate(1), size - 1);
             }
         }
