@@ -16,6 +16,9 @@ import io.keel.broker.destination.Destination;
 import io.keel.broker.destination.DestinationId;
 import io.keel.broker.destination.DestinationRegistry;
 import io.keel.protocol.DestinationType;
+import io.keel.protocol.selector.Selector;
+import io.keel.protocol.selector.SelectorCache;
+import io.keel.protocol.selector.SelectorSyntaxError;
 import io.keel.store.AppendCallback;
 import io.keel.store.AppendRecord;
 import io.keel.store.DispatchListener;
@@ -42,6 +45,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     private final Map<DestinationId, Subscription> queueSubscriptions = new ConcurrentHashMap<>();
     private final AtomicLong nextSubscriptionId = new AtomicLong(1);
     private final ScheduledExecutorService timer;
+    private final SelectorCache selectors = new SelectorCache(1024);
 
     public DeliveryEngine(MessageStore store, DestinationRegistry destinations, DeliverySettings settings) {
         this.store = store;
@@ -330,11 +334,14 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
      * naming the selector and the error when it does not parse.
      */
     public MessageFilter filter(String selector) {
-        if (selector == null || selector.isBlank()) {
+        if (Selector.isBlank(selector)) {
             return MessageFilter.ALL;
         }
-        throw new IllegalArgumentException("message selectors are not available in this version of the broker: '"
-                + selector + "'");
+        try {
+            return new SelectorFilter(selectors.get(selector));
+        } catch (SelectorSyntaxError e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     public Subscription subscription(long id) {

@@ -30,6 +30,10 @@ final class JmsConsumerClient implements AutoCloseable {
     final BlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
 
     JmsConsumerClient(ProtocolClient client, long consumerId, String queue, int credit) throws Exception {
+        this(client, consumerId, queue, credit, null);
+    }
+
+    JmsConsumerClient(ProtocolClient client, long consumerId, String queue, int credit, String selector) throws Exception {
         this.client = client;
         this.consumerId = consumerId;
         client.onPush(f -> {
@@ -51,7 +55,7 @@ final class JmsConsumerClient implements AutoCloseable {
             }
         });
         CreateConsumer cc = new CreateConsumer(consumerId, DestinationType.QUEUE, queue, CreateConsumer.KIND_QUEUE, null,
-                null, false, credit, Long.MAX_VALUE);
+                selector, false, credit, Long.MAX_VALUE);
         client.request(id -> cc.frame(client.channel().alloc(), id)).get(10, TimeUnit.SECONDS).release();
     }
 
@@ -97,5 +101,11 @@ final class JmsConsumerClient implements AutoCloseable {
     static byte[] text(String text, long expiration, int priority) {
         return MessageCodec.encode(new MessageData().setBodyType(io.keel.protocol.message.BodyType.TEXT).setText(text)
                 .setExpiration(expiration).setPriority(priority));
+    }
+
+    /** A JMS text message with one string property. */
+    static byte[] text(String text, String property, String value) {
+        return MessageCodec.encode(new MessageData().setBodyType(io.keel.protocol.message.BodyType.TEXT).setText(text)
+                .setPriority(4).setProperty(property, value));
     }
 }

@@ -181,6 +181,42 @@ class QueueDeliveryTest {
     }
 
     @Test
+    void selectorsPickTheirMessagesAndLeaveTheRestForOthers() throws Exception {
+        ProtocolClient p = connect();
+        SendCommand s = new SendCommand();
+        s.destinationType = DestinationType.QUEUE;
+        s.destination = "colors";
+        s.producerId = 1;
+        s.flags = SendCommand.FLAG_PERSISTENT;
+        s.priority(4);
+        String[] colors = {"red", "blue", "red", "green", "red"};
+        for (int i = 0; i < colors.length; i++) {
+            s.message = Unpooled.wrappedBuffer(JmsConsumerClient.text("c" + i, "color", colors[i]));
+            p.request(id -> s.frame(p.channel().alloc(), id)).get(10, TimeUnit.SECONDS).release();
+        }
+        JmsConsumerClient red = new JmsConsumerClient(connect(), 1, "colors", 10, "color = 'red'");
+        open.add(red);
+        assertEquals("c0", red.next().text());
+        assertEquals("c2", red.next().text());
+        assertEquals("c4", red.next().text());
+        assertNull(red.deliveries.poll(200, TimeUnit.MILLISECONDS), "non-matching messages wait");
+        JmsConsumerClient rest = consumer(2, "colors", 10);
+        assertEquals("c1", rest.next().text());
+        assertEquals("c3", rest.next().text());
+        assertNull(rest.deliveries.poll(200, TimeUnit.MILLISECONDS), "the red ones are leased to the first consumer");
+    }
+
+    @Test
+    void anInvalidSelectorIsRefusedAtConsumerCreation() {
+        ProtocolClient c = connect();
+        var e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> new JmsConsumerClient(c, 1, "q", 10, "color = "));
+        var remote = (io.keel.protocol.client.RemoteError) e.getCause();
+        assertEquals(io.keel.protocol.command.ErrorCode.INVALID_SELECTOR, remote.code());
+        assertTrue(remote.getMessage().contains("at column 9"), remote.getMessage());
+    }
+
+    @Test
     void higherPrioritiesAreDeliveredFirst() throws Exception {
         sendWith("prio", 0, 1, "low");
         sendWith("prio", 0, 9, "urgent");
