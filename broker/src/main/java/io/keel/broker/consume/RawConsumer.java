@@ -2,7 +2,6 @@ package io.keel.broker.consume;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.keel.broker.destination.Destination;
 import io.keel.protocol.command.Deliver;
@@ -21,29 +20,22 @@ import io.netty.channel.Channel;
  * called from any thread. Pushing also stops while the connection's outbound buffer is above its
  * high-water mark, and resumes when it drains.
  */
-public final class RawConsumer implements Runnable {
+public final class RawConsumer extends CreditedPusher {
 
     private static final int READ_BATCH = 32;
 
     private final long id;
-    private final Channel channel;
     private final MessageStore store;
     private final Destination destination;
     private final int[] queueIds;
     private final long[] next;
     private final ConsumeQueueBatch batch = new ConsumeQueueBatch(READ_BATCH);
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    private int creditMessages;
-    private long creditBytes;
     private int roundRobin;
-    private volatile boolean closed;
     private long delivered;
-    private boolean pumping;
-    private boolean pumpAgain;
 
     public RawConsumer(long id, Channel channel, MessageStore store, Destination destination, Subscribe s) {
+        super(channel, s.creditMessages(), s.creditBytes());
         this.id = id;
-        this.channel = channel;
         this.store = store;
         this.destination = destination;
         // A raw consumer reads store queues: every priority band of one queue id, or of all.
@@ -77,8 +69,6 @@ public final class RawConsumer implements Runnable {
                 default -> Math.max(floor, min);
             };
         }
-        this.creditMessages = Math.max(0, s.creditMessages());
-        this.creditBytes = Math.max(0, s.creditBytes());
     }
 
     public long id() {
@@ -102,57 +92,12 @@ public final class RawConsumer implements Runnable {
         return out;
     }
 
-    /** Adds credit (event loop). */
-    public void credit(int messages, long bytes) {
-        creditMessages = (int) Math.min(Integer.MAX_VALUE, (long) creditMessages + Math.max(0, messages));
-        long add = Math.max(0, bytes);
-        creditBytes = add > Long.MAX_VALUE - creditBytes ? Long.MAX_VALUE : creditBytes + add;
-        pump();
-    }
-
-    /** Schedules a push attempt on the connection's event loop; cheap when one is already scheduled. */
-    public void wake() {
-        if (!closed && creditMessages > 0 && scheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(this);
-        }
-    }
-
     @Override
-    public void run() {
-        scheduled.set(false);
-        pump();
-    }
-
-    public void close() {
-        closed = true;
-    }
-
-    /**
-     * Pushes deliveries while there are messages, credit, and room in the outbound buffer. Not
-     * re-entrant: a write can flush, the flush can make the channel writable again, and Netty reports
-     * that synchronously; a nested call then only asks the running one to go round once more (it
-     * would otherwise reuse the read batch the outer call is iterating).
-     */
-    public void pump() {
-        if (pumping) {
-            pumpAgain = true;
-            return;
-        }
-        pumping = true;
-        try {
-            do {
-                pumpAgain = false;
-                pumpOnce();
-            } while (pumpAgain);
-        } finally {
-            pumping = false;
-        }
+    protected void pushOnce() {
+        pumpOnce();
     }
 
     private void pumpOnce() {
-        if (closed || !channel.isActive()) {
-            return;
-        }
         boolean wrote = false;
         int queues = queueIds.length;
         int idle = 0;

@@ -1,8 +1,8 @@
 package io.keel.broker.delivery;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.keel.broker.consume.CreditedPusher;
 import io.keel.broker.destination.Destination;
 import io.keel.protocol.command.Deliver;
 import io.keel.protocol.message.EncodedMessage;
@@ -21,12 +21,11 @@ import io.netty.channel.Channel;
  * batch, written before the frames so a crash cannot hide a delivery), and pushed within its credit.
  * {@link #wake()} may be called from any thread.
  */
-public final class SubscriptionConsumer implements Runnable {
+public final class SubscriptionConsumer extends CreditedPusher {
 
     private static final int READ_BATCH = 32;
 
     private final long id;
-    private final Channel channel;
     private final MessageStore store;
     private final DeliveryEngine engine;
     private final Subscription subscription;
@@ -35,20 +34,14 @@ public final class SubscriptionConsumer implements Runnable {
     private final long[] scan;
     private final ConsumeQueueBatch batch = new ConsumeQueueBatch(READ_BATCH);
     private final EncodedMessage message = new EncodedMessage();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    private int creditMessages;
-    private long creditBytes;
-    private volatile boolean closed;
-    private boolean pumping;
-    private boolean pumpAgain;
     private StateRecord.Entries delivered;
     private ByteBuf[] frames = new ByteBuf[READ_BATCH * 4];
     private int frameCount;
 
     SubscriptionConsumer(long id, Channel channel, MessageStore store, DeliveryEngine engine, Subscription subscription,
             MessageFilter filter, int creditMessages, long creditBytes) {
+        super(channel, creditMessages, creditBytes);
         this.id = id;
-        this.channel = channel;
         this.store = store;
         this.engine = engine;
         this.subscription = subscription;
@@ -56,8 +49,6 @@ public final class SubscriptionConsumer implements Runnable {
         this.filter = filter;
         this.scan = new long[destination.storeQueueCount()];
         java.util.Arrays.fill(scan, -1);
-        this.creditMessages = Math.max(0, creditMessages);
-        this.creditBytes = Math.max(0, creditBytes);
     }
 
     public long id() {
@@ -72,27 +63,8 @@ public final class SubscriptionConsumer implements Runnable {
         return channel;
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     void markClosed() {
-        closed = true;
-    }
-
-    /** Adds credit (event loop). */
-    public void credit(int messages, long bytes) {
-        creditMessages = (int) Math.min(Integer.MAX_VALUE, (long) creditMessages + Math.max(0, messages));
-        long add = Math.max(0, bytes);
-        creditBytes = add > Long.MAX_VALUE - creditBytes ? Long.MAX_VALUE : creditBytes + add;
-        pump();
-    }
-
-    /** Schedules a delivery attempt on the connection's event loop. */
-    public void wake() {
-        if (!closed && scheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(this);
-        }
+        close();
     }
 
     /** Restarts scanning from the ack level (e.g. after messages were returned). */
@@ -101,32 +73,11 @@ public final class SubscriptionConsumer implements Runnable {
     }
 
     @Override
-    public void run() {
-        scheduled.set(false);
-        pump();
-    }
-
-    /** Delivers while there is something to deliver, credit, and room in the outbound buffer. Not re-entrant. */
-    public void pump() {
-        if (pumping) {
-            pumpAgain = true;
-            return;
-        }
-        pumping = true;
-        try {
-            do {
-                pumpAgain = false;
-                pumpOnce();
-            } while (pumpAgain);
-        } finally {
-            pumping = false;
-        }
+    protected void pushOnce() {
+        pumpOnce();
     }
 
     private void pumpOnce() {
-        if (closed || !channel.isActive()) {
-            return;
-        }
         long now = System.currentTimeMillis();
         try {
             for (int band = Destination.BANDS - 1; band >= 0 && hasRoom(); band--) {
@@ -143,12 +94,12 @@ public final class SubscriptionConsumer implements Runnable {
         boolean full = frameCount >= frames.length - 1;
         flushBatch();
         if (full) {
-            pumpAgain = true; // the staging array filled up before the credit did
+            pushAgain(); // the staging array filled up before the credit did
         }
     }
 
     private boolean hasRoom() {
-        return creditMessages > 0 && creditBytes > 0 && channel.isWritable() && frameCount < frames.length - 1;
+        return hasCredit() && channel.isWritable() && frameCount < frames.length - 1;
     }
 
     private void deliverFrom(int sq, long now) {
