@@ -43,6 +43,19 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     private final DeliverySettings settings;
     private final Map<Long, Subscription> byId = new ConcurrentHashMap<>();
     private final Map<DestinationId, Subscription> queueSubscriptions = new ConcurrentHashMap<>();
+    /** Durable and shared topic subscriptions, by (client id or null, name). */
+    private final Map<SubscriptionName, Subscription> namedSubscriptions = new ConcurrentHashMap<>();
+
+    /** The identity of a named topic subscription: JMS scopes names by client id (or globally without one). */
+    record SubscriptionName(String clientId, String name) {
+    }
+
+    /** A subscription request that breaks a JMS rule; the message names the subscription and the rule. */
+    public static final class SubscriptionException extends RuntimeException {
+        public SubscriptionException(String message) {
+            super(message);
+        }
+    }
     private final AtomicLong nextSubscriptionId = new AtomicLong(1);
     private final ScheduledExecutorService timer;
     private final SelectorCache selectors = new SelectorCache(1024);
@@ -96,6 +109,8 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
                     byId.put(spec.id(), s);
                     if (spec.kind() == SubscriptionSpec.Kind.QUEUE) {
                         queueSubscriptions.put(spec.destination(), s);
+                    } else {
+                        namedSubscriptions.put(new SubscriptionName(spec.clientId(), spec.name()), s);
                     }
                 }
             }
@@ -103,6 +118,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
                 Subscription s = byId.remove(p.getLong());
                 if (s != null) {
                     queueSubscriptions.remove(s.spec().destination(), s);
+                    namedSubscriptions.remove(new SubscriptionName(s.spec().clientId(), s.spec().name()), s);
                 }
             }
             default -> {
@@ -138,13 +154,105 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
             s = queueSubscriptions.get(d.id());
             if (s == null) {
                 SubscriptionSpec spec = new SubscriptionSpec(nextSubscriptionId.getAndIncrement(),
-                        SubscriptionSpec.Kind.QUEUE, d.id(), null, null, null, false);
+                        SubscriptionSpec.Kind.QUEUE, d.id(), null, null, null, false, null);
                 appendAndWait(StateRecord.SUBSCRIPTION, StateRecord.subscription(spec));
                 s = new Subscription(spec, d);
                 byId.put(spec.id(), s);
                 queueSubscriptions.put(d.id(), s);
             }
             return s;
+        }
+    }
+
+    /**
+     * The subscription a topic consumer reads. A non-durable one is new and private to the consumer;
+     * shared and durable ones are found by (client id, name) and created on first use, starting at the
+     * topic's current end. An inactive durable subscription whose topic or selector differs is replaced.
+     */
+    public synchronized Subscription topicSubscription(Destination topic, SubscriptionSpec.Kind kind, String name,
+            String clientId, String selector, boolean noLocal) {
+        if (kind == SubscriptionSpec.Kind.NON_DURABLE) {
+            Subscription s = new Subscription(newTopicSpec(topic, kind, null, clientId, selector, noLocal), topic);
+            byId.put(s.spec().id(), s);
+            return s;
+        }
+        if (name == null || name.isEmpty()) {
+            throw new SubscriptionException("a " + describe(kind) + " subscription needs a name");
+        }
+        if (kind == SubscriptionSpec.Kind.DURABLE && clientId == null) {
+            throw new SubscriptionException("durable subscription '" + name
+                    + "': an unshared durable subscription needs a client id on the connection");
+        }
+        SubscriptionName key = new SubscriptionName(clientId, name);
+        Subscription existing = namedSubscriptions.get(key);
+        if (existing != null) {
+            SubscriptionSpec e = existing.spec();
+            if (e.kind() != kind) {
+                throw new SubscriptionException("subscription '" + name + "'" + (clientId == null ? "" : " of client '"
+                        + clientId + "'") + " exists as a " + describe(e.kind()) + " subscription; it cannot be used as a "
+                        + describe(kind) + " one");
+            }
+            boolean same = e.destination().equals(topic.id()) && java.util.Objects.equals(blankToNull(e.selector()),
+                    blankToNull(selector)) && (kind.shared() || e.noLocal() == noLocal);
+            if (same) {
+                if (kind == SubscriptionSpec.Kind.DURABLE && !existing.consumers().isEmpty()) {
+                    throw new SubscriptionException("durable subscription '" + name + "' of client '" + clientId
+                            + "' already has an active consumer");
+                }
+                return existing;
+            }
+            if (!existing.consumers().isEmpty()) {
+                throw new SubscriptionException("subscription '" + name + "' has active consumers; its topic or selector"
+                        + " cannot change until they close");
+            }
+            delete(existing);
+        }
+        SubscriptionSpec spec = newTopicSpec(topic, kind, name, clientId, selector, noLocal);
+        if (kind.durable()) {
+            appendAndWait(StateRecord.SUBSCRIPTION, StateRecord.subscription(spec));
+        }
+        Subscription s = new Subscription(spec, topic);
+        byId.put(spec.id(), s);
+        namedSubscriptions.put(key, s);
+        return s;
+    }
+
+    private SubscriptionSpec newTopicSpec(Destination topic, SubscriptionSpec.Kind kind, String name, String clientId,
+            String selector, boolean noLocal) {
+        long[] starts = new long[topic.storeQueueCount()];
+        for (int sq = 0; sq < starts.length; sq++) {
+            starts[sq] = topic.maxOffset(store, sq);
+        }
+        return new SubscriptionSpec(nextSubscriptionId.getAndIncrement(), kind, topic.id(), name, clientId,
+                blankToNull(selector), noLocal, starts);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static String describe(SubscriptionSpec.Kind kind) {
+        return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+
+    /** Deletes a durable subscription by name; fails while it has active consumers. */
+    public synchronized void unsubscribe(String clientId, String name) {
+        Subscription s = namedSubscriptions.get(new SubscriptionName(clientId, name));
+        if (s == null || !s.spec().kind().durable()) {
+            throw new SubscriptionException("there is no durable subscription '" + name + "'"
+                    + (clientId == null ? "" : " for client '" + clientId + "'"));
+        }
+        if (!s.consumers().isEmpty()) {
+            throw new SubscriptionException("durable subscription '" + name + "' has an active consumer; close it first");
+        }
+        delete(s);
+    }
+
+    private void delete(Subscription s) {
+        byId.remove(s.spec().id());
+        namedSubscriptions.remove(new SubscriptionName(s.spec().clientId(), s.spec().name()), s);
+        if (s.spec().kind().durable()) {
+            appendAndWait(StateRecord.SUBSCRIPTION_DELETE, java.nio.ByteBuffer.allocate(8).putLong(0, s.spec().id()));
         }
     }
 
@@ -168,6 +276,17 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         Subscription s = c.subscription();
         s.removeConsumer(c);
         s.destination().consumers().decrementAndGet();
+        SubscriptionSpec.Kind kind = s.spec().kind();
+        if (kind == SubscriptionSpec.Kind.NON_DURABLE
+                || (kind == SubscriptionSpec.Kind.SHARED_NON_DURABLE && s.consumers().isEmpty())) {
+            synchronized (this) {
+                if (s.consumers().isEmpty()) {
+                    byId.remove(s.spec().id());
+                    namedSubscriptions.remove(new SubscriptionName(s.spec().clientId(), s.spec().name()), s);
+                    return; // a non-durable subscription ends with its (last) consumer
+                }
+            }
+        }
         returned(s, s.releaseConsumer(c.id(), System.currentTimeMillis() + settings.redeliveryDelayMillis()));
     }
 

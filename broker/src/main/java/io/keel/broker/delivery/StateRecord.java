@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
  *   +---------------+----+----+----+------------+------------------+------------+-----------+
  *   | subscriptionId|kind|type|noL | dest (s)   | subscription (s) | clientId(s)| selector(s)|
  *   +---------------+----+----+----+------------+------------------+------------+-----------+
+ *   then count (int) and count x startOffset (long): where each store queue starts (-1 = its floor)
  *  SUBSCRIPTION_DELETE:  subscriptionId (long)
  *  DELIVERED, SETTLED, RELEASED:
  *   +---------------+-------+---------------------------------------------------------------+
@@ -50,12 +51,18 @@ public final class StateRecord {
         byte[] name = utf8(s.name());
         byte[] client = utf8(s.clientId());
         byte[] selector = utf8(s.selector());
-        ByteBuffer b = ByteBuffer.allocate(11 + 16 + len(dest) + len(name) + len(client) + len(selector));
+        long[] starts = s.startOffsets() == null ? new long[0] : s.startOffsets();
+        ByteBuffer b = ByteBuffer.allocate(11 + 16 + len(dest) + len(name) + len(client) + len(selector) + 4
+                + 8 * starts.length);
         b.putLong(s.id()).put((byte) s.kind().ordinal()).put(s.destination().type().code()).put((byte) (s.noLocal() ? 1 : 0));
         put(b, dest);
         put(b, name);
         put(b, client);
         put(b, selector);
+        b.putInt(starts.length);
+        for (long o : starts) {
+            b.putLong(o);
+        }
         return b.flip();
     }
 
@@ -68,8 +75,12 @@ public final class StateRecord {
         String name = get(b);
         String client = get(b);
         String selector = get(b);
+        long[] starts = new long[b.getInt()];
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = b.getLong();
+        }
         return new SubscriptionSpec(id, kind, new io.keel.broker.destination.DestinationId(type, dest), name, client,
-                selector, noLocal);
+                selector, noLocal, starts);
     }
 
     /** A batch of (storeQueueId, offset, value) entries; write with {@link Entries#add}. */

@@ -45,11 +45,15 @@ public final class Subscription {
         consumers.remove(c);
     }
 
-    /** The cursor of a store queue, created at the destination's floor on first use. */
+    /**
+     * The cursor of a store queue, created on first use where the subscription starts on it: the
+     * destination's floor for a queue, the topic's end at the time a topic subscription was created.
+     */
     public synchronized QueueCursor cursor(int storeQueueId) {
         QueueCursor c = cursors[storeQueueId];
         if (c == null) {
-            c = new QueueCursor(destination.floor(storeQueueId));
+            long start = spec.startOffset(storeQueueId);
+            c = new QueueCursor(Math.max(start, destination.floor(storeQueueId)));
             cursors[storeQueueId] = c;
         }
         return c;

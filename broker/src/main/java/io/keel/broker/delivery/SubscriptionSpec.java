@@ -8,7 +8,12 @@ import io.keel.broker.destination.DestinationId;
  * {@link StateRecord#SUBSCRIPTION} record.
  */
 public record SubscriptionSpec(long id, Kind kind, DestinationId destination, String name, String clientId,
-        String selector, boolean noLocal) {
+        String selector, boolean noLocal, long[] startOffsets) {
+
+    /** Where each store queue starts for a new topic subscription (-1: at the destination's floor). */
+    public long startOffset(int storeQueueId) {
+        return startOffsets == null || storeQueueId >= startOffsets.length ? -1 : startOffsets[storeQueueId];
+    }
 
     /** The kinds of subscription. */
     public enum Kind {
@@ -25,6 +30,10 @@ public record SubscriptionSpec(long id, Kind kind, DestinationId destination, St
 
         public boolean durable() {
             return this == QUEUE || this == DURABLE || this == SHARED_DURABLE;
+        }
+
+        public boolean shared() {
+            return this == SHARED_DURABLE || this == SHARED_NON_DURABLE;
         }
     }
 }

@@ -7,7 +7,9 @@ import java.util.Map;
 import io.keel.broker.BrokerContext;
 import io.keel.broker.admin.AdminHandler;
 import io.keel.broker.consume.RawConsumer;
+import io.keel.broker.delivery.DeliveryEngine;
 import io.keel.broker.delivery.MessageFilter;
+import io.keel.broker.delivery.SubscriptionSpec;
 import io.keel.broker.delivery.Subscription;
 import io.keel.broker.delivery.SubscriptionConsumer;
 import io.keel.broker.destination.Destination;
@@ -65,6 +67,7 @@ public final class BrokerConnection extends FrameHandler {
             case CommandCode.CLOSE_CONSUMER -> closeConsumer(frame);
             case CommandCode.CREATE_CONSUMER -> createConsumer(frame);
             case CommandCode.RELEASE -> release(frame);
+            case CommandCode.UNSUBSCRIBE -> unsubscribe(frame);
             case CommandCode.ROUTE_QUERY -> route(frame);
             case CommandCode.ADMIN_CREATE, CommandCode.ADMIN_DELETE, CommandCode.ADMIN_LIST, CommandCode.ADMIN_STATS,
                     CommandCode.ADMIN_PURGE -> admin.handle(channel, frame);
@@ -107,8 +110,10 @@ public final class BrokerConnection extends FrameHandler {
             reply(frame, ErrorCode.INVALID_REQUEST, "consumer id " + cc.consumerId() + " is already used on this connection");
             return;
         }
-        if (cc.kind() != CreateConsumer.KIND_QUEUE || !cc.type().isQueue()) {
-            reply(frame, ErrorCode.INVALID_REQUEST, "topic subscriptions are not available in this version of the broker");
+        if ((cc.kind() == CreateConsumer.KIND_QUEUE) != cc.type().isQueue()) {
+            reply(frame, ErrorCode.INVALID_REQUEST, cc.type().isQueue()
+                    ? "a queue has no subscriptions: consume it directly"
+                    : "a topic is consumed through a subscription (durable, shared or not)");
             return;
         }
         MessageFilter filter;
@@ -125,11 +130,46 @@ public final class BrokerConnection extends FrameHandler {
             reply(frame, ErrorCode.INVALID_DESTINATION, e.getMessage());
             return;
         }
-        Subscription s = ctx.delivery().queueSubscription(d);
+        Subscription s;
+        try {
+            s = cc.type().isQueue() ? ctx.delivery().queueSubscription(d)
+                    : ctx.delivery().topicSubscription(d, kindOf(cc.kind()), cc.subscription(), clientId(),
+                            cc.selector(), cc.noLocal());
+        } catch (DeliveryEngine.SubscriptionException e) {
+            reply(frame, ErrorCode.INVALID_REQUEST, e.getMessage());
+            return;
+        }
         channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.CREATE_CONSUMER, FrameLayout.FLAG_RESPONSE,
                 frame.correlationId()));
         jmsConsumers.put(cc.consumerId(), ctx.delivery().openConsumer(cc.consumerId(), channel, s, filter,
                 cc.creditMessages(), cc.creditBytes()));
+    }
+
+    private static SubscriptionSpec.Kind kindOf(byte kind) {
+        return switch (kind) {
+            case CreateConsumer.KIND_DURABLE -> SubscriptionSpec.Kind.DURABLE;
+            case CreateConsumer.KIND_SHARED_DURABLE -> SubscriptionSpec.Kind.SHARED_DURABLE;
+            case CreateConsumer.KIND_SHARED_NON_DURABLE -> SubscriptionSpec.Kind.SHARED_NON_DURABLE;
+            default -> SubscriptionSpec.Kind.NON_DURABLE;
+        };
+    }
+
+    /** The client id the connection declared in its handshake, or null. */
+    private String clientId() {
+        return handshake == null ? null : handshake.clientId();
+    }
+
+    private void unsubscribe(Frame frame) {
+        String name = io.keel.protocol.frame.Wire.readString(frame.body(), "unsubscribe name");
+        io.keel.protocol.frame.Wire.end(frame.body(), "unsubscribe");
+        try {
+            ctx.delivery().unsubscribe(clientId(), name);
+        } catch (DeliveryEngine.SubscriptionException e) {
+            reply(frame, ErrorCode.INVALID_REQUEST, e.getMessage());
+            return;
+        }
+        channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.UNSUBSCRIBE, FrameLayout.FLAG_RESPONSE,
+                frame.correlationId()));
     }
 
     private void release(Frame frame) {

@@ -34,6 +34,12 @@ final class JmsConsumerClient implements AutoCloseable {
     }
 
     JmsConsumerClient(ProtocolClient client, long consumerId, String queue, int credit, String selector) throws Exception {
+        this(client, consumerId, DestinationType.QUEUE, queue, CreateConsumer.KIND_QUEUE, null, selector, credit);
+    }
+
+    /** A consumer of any kind: a queue, or a topic subscription of {@code kind} named {@code subscription}. */
+    JmsConsumerClient(ProtocolClient client, long consumerId, DestinationType type, String destination, byte kind,
+            String subscription, String selector, int credit) throws Exception {
         this.client = client;
         this.consumerId = consumerId;
         client.onPush(f -> {
@@ -54,8 +60,8 @@ final class JmsConsumerClient implements AutoCloseable {
                 f.release();
             }
         });
-        CreateConsumer cc = new CreateConsumer(consumerId, DestinationType.QUEUE, queue, CreateConsumer.KIND_QUEUE, null,
-                selector, false, credit, Long.MAX_VALUE);
+        CreateConsumer cc = new CreateConsumer(consumerId, type, destination, kind, subscription, selector, false, credit,
+                Long.MAX_VALUE);
         client.request(id -> cc.frame(client.channel().alloc(), id)).get(10, TimeUnit.SECONDS).release();
     }
 

@@ -16,6 +16,8 @@ public final class CommandCode {
     public static final short CLOSE_CONSUMER = 0x0024;
     public static final short CREATE_CONSUMER = 0x0025;
     public static final short RELEASE = 0x0026;
+    /** Deletes a durable subscription; body: the subscription name (string). Answered with an empty body. */
+    public static final short UNSUBSCRIBE = 0x0027;
 
     public static final short ROUTE_QUERY = 0x0030;
     public static final short BROKER_REGISTER = 0x0031;
@@ -43,6 +45,7 @@ public final class CommandCode {
             case CLOSE_CONSUMER -> "CLOSE_CONSUMER";
             case CREATE_CONSUMER -> "CREATE_CONSUMER";
             case RELEASE -> "RELEASE";
+            case UNSUBSCRIBE -> "UNSUBSCRIBE";
             case ROUTE_QUERY -> "ROUTE_QUERY";
             case BROKER_REGISTER -> "BROKER_REGISTER";
             case BROKER_UNREGISTER -> "BROKER_UNREGISTER";

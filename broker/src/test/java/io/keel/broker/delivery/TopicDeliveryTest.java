@@ -1,0 +1,197 @@
+package io.keel.broker.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.keel.broker.Broker;
+import io.keel.broker.config.BrokerConfig;
+import io.keel.protocol.DestinationType;
+import io.keel.protocol.client.ProtocolClient;
+import io.keel.protocol.client.RemoteError;
+import io.keel.protocol.command.CommandCode;
+import io.keel.protocol.command.CreateConsumer;
+import io.keel.protocol.command.SendCommand;
+import io.keel.protocol.frame.FrameLayout;
+import io.keel.protocol.frame.Wire;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/** Topic subscriptions through the protocol: fan-out, durable, shared, replacement, unsubscribe. */
+class TopicDeliveryTest {
+
+    @TempDir
+    Path dir;
+    private Broker broker;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    private static BrokerConfig config(Path dir) {
+        return BrokerConfig.defaults().set("dataDir", dir.toString()).set("brokerPort", "0").set("nameServerPort", "0")
+                .set("segmentSize", "4m").set("maxMessageSize", "1m").set("ioThreads", "2");
+    }
+
+    @BeforeEach
+    void start() {
+        broker = Broker.start(config(dir));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private ProtocolClient connect(String clientId) {
+        ProtocolClient c = ProtocolClient.connect("127.0.0.1", broker.brokerPort(),
+                ProtocolClient.Options.defaults().withClientId(clientId));
+        open.add(c);
+        return c;
+    }
+
+    private JmsConsumerClient subscriber(String clientId, long id, byte kind, String name, String selector) throws Exception {
+        JmsConsumerClient c = new JmsConsumerClient(connect(clientId), id, DestinationType.TOPIC, "news", kind, name,
+                selector, 100);
+        open.add(c);
+        return c;
+    }
+
+    private void publish(String... texts) throws Exception {
+        ProtocolClient p = connect(null);
+        SendCommand s = new SendCommand();
+        s.destinationType = DestinationType.TOPIC;
+        s.destination = "news";
+        s.producerId = 1;
+        s.flags = SendCommand.FLAG_PERSISTENT;
+        s.priority(4);
+        for (String t : texts) {
+            s.message = Unpooled.wrappedBuffer(JmsConsumerClient.text(t, 0, 4));
+            p.request(id -> s.frame(p.channel().alloc(), id)).get(10, TimeUnit.SECONDS).release();
+        }
+    }
+
+    private static List<String> take(JmsConsumerClient c, int n) throws InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(c.next().text());
+        }
+        return out;
+    }
+
+    @Test
+    void everySubscriberGetsEveryMessagePublishedAfterItSubscribed() throws Exception {
+        publish("before");
+        JmsConsumerClient a = subscriber(null, 1, CreateConsumer.KIND_NON_DURABLE, null, null);
+        JmsConsumerClient b = subscriber(null, 2, CreateConsumer.KIND_NON_DURABLE, null, null);
+        publish("n1", "n2");
+        assertEquals(List.of("n1", "n2"), take(a, 2));
+        assertEquals(List.of("n1", "n2"), take(b, 2));
+        assertNull(a.deliveries.poll(200, TimeUnit.MILLISECONDS), "nothing published before the subscription");
+    }
+
+    @Test
+    void aDurableSubscriptionKeepsMessagesWhileItsConsumerIsAwayAndAcrossARestart() throws Exception {
+        JmsConsumerClient c = subscriber("client-1", 1, CreateConsumer.KIND_DURABLE, "daily", null);
+        publish("d1");
+        JmsConsumerClient.Delivery d1 = c.next();
+        c.ack(d1);
+        c.closeConsumer();
+        publish("d2", "d3");
+        broker.close();
+        for (AutoCloseable o : open) {
+            o.close();
+        }
+        open.clear();
+        broker = Broker.start(config(dir));
+        JmsConsumerClient again = subscriber("client-1", 2, CreateConsumer.KIND_DURABLE, "daily", null);
+        assertEquals(List.of("d2", "d3"), take(again, 2));
+        assertNull(again.deliveries.poll(200, TimeUnit.MILLISECONDS), "d1 was acknowledged before the restart");
+    }
+
+    @Test
+    void aSharedSubscriptionSplitsMessagesBetweenItsConsumers() throws Exception {
+        JmsConsumerClient a = subscriber(null, 1, CreateConsumer.KIND_SHARED_DURABLE, "workers", null);
+        JmsConsumerClient b = subscriber(null, 2, CreateConsumer.KIND_SHARED_DURABLE, "workers", null);
+        String[] texts = new String[40];
+        for (int i = 0; i < texts.length; i++) {
+            texts[i] = "w" + i;
+        }
+        publish(texts);
+        Set<String> seen = new HashSet<>();
+        int fromA = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (seen.size() < 40 && System.nanoTime() < deadline) {
+            JmsConsumerClient.Delivery d = a.deliveries.poll(10, TimeUnit.MILLISECONDS);
+            if (d != null) {
+                fromA++;
+            } else {
+                d = b.deliveries.poll(10, TimeUnit.MILLISECONDS);
+            }
+            if (d != null) {
+                assertTrue(seen.add(d.text()), "delivered twice: " + d);
+            }
+        }
+        assertEquals(40, seen.size());
+        assertTrue(fromA > 0, "the first consumer took part");
+    }
+
+    @Test
+    void jmsRulesOnNamesClientIdsAndActiveConsumers() throws Exception {
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> subscriber(null, 1, CreateConsumer.KIND_DURABLE, "needs-id", null));
+        assertTrue(e.getCause().getMessage().contains("needs a client id"), e.getCause().getMessage());
+
+        subscriber("c", 2, CreateConsumer.KIND_DURABLE, "one", null);
+        e = assertThrows(ExecutionException.class, () -> subscriber("c", 3, CreateConsumer.KIND_DURABLE, "one", null));
+        assertTrue(e.getCause().getMessage().contains("already has an active consumer"), e.getCause().getMessage());
+        e = assertThrows(ExecutionException.class,
+                () -> subscriber("c", 4, CreateConsumer.KIND_SHARED_DURABLE, "one", null));
+        assertTrue(e.getCause().getMessage().contains("exists as a durable subscription"), e.getCause().getMessage());
+
+        ProtocolClient same = connect("c");
+        RemoteError r = (RemoteError) assertThrows(ExecutionException.class, () -> unsubscribe(same, "one")).getCause();
+        assertTrue(r.getMessage().contains("has an active consumer"), r.getMessage());
+        RemoteError none = (RemoteError) assertThrows(ExecutionException.class, () -> unsubscribe(same, "nope")).getCause();
+        assertTrue(none.getMessage().contains("no durable subscription 'nope'"), none.getMessage());
+    }
+
+    @Test
+    void changingTheSelectorOfAnInactiveDurableSubscriptionReplacesIt() throws Exception {
+        JmsConsumerClient c = subscriber("c", 1, CreateConsumer.KIND_DURABLE, "sel", null);
+        c.closeConsumer();
+        publish("kept-for-the-old-one");
+        JmsConsumerClient replaced = subscriber("c", 2, CreateConsumer.KIND_DURABLE, "sel", "JMSPriority = 4");
+        publish("new");
+        assertEquals("new", replaced.next().text(), "the replacement starts empty, at the topic's end");
+        assertNull(replaced.deliveries.poll(200, TimeUnit.MILLISECONDS));
+        replaced.closeConsumer();
+        unsubscribe(replaced.client, "sel");
+        JmsConsumerClient fresh = subscriber("c", 3, CreateConsumer.KIND_DURABLE, "sel", "JMSPriority = 4");
+        assertNull(fresh.deliveries.poll(200, TimeUnit.MILLISECONDS), "unsubscribe deleted what it held");
+    }
+
+    private static void unsubscribe(ProtocolClient c, String name) throws Exception {
+        c.request(id -> {
+            ByteBuf b = FrameLayout.begin(c.channel().alloc(), 32, CommandCode.UNSUBSCRIBE, 0, id);
+            Wire.writeString(b, name);
+            return FrameLayout.end(b);
+        }).get(10, TimeUnit.SECONDS).release();
+    }
+}
