@@ -4,6 +4,7 @@ import io.keel.broker.config.BrokerConfig;
 import io.keel.broker.consume.ConsumerHub;
 import io.keel.broker.delivery.DeliveryEngine;
 import io.keel.broker.destination.DestinationRegistry;
+import io.keel.broker.transport.ClientIds;
 import io.keel.store.MessageStore;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -11,12 +12,14 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 
 /** What every connection of a broker shares. */
 public record BrokerContext(BrokerConfig config, MessageStore store, DestinationRegistry destinations,
-        ConsumerHub consumers, DeliveryEngine delivery, ChannelGroup connections, long startedAtMillis) {
+        ConsumerHub consumers, DeliveryEngine delivery, ChannelGroup connections, ClientIds clientIds,
+        long startedAtMillis) {
 
     public BrokerContext(BrokerConfig config, MessageStore store, DestinationRegistry destinations, ConsumerHub consumers,
             DeliveryEngine delivery) {
         this(config, store, destinations, consumers, delivery,
-                new DefaultChannelGroup("keel-clients", GlobalEventExecutor.INSTANCE), System.currentTimeMillis());
+                new DefaultChannelGroup("keel-clients", GlobalEventExecutor.INSTANCE), new ClientIds(),
+                System.currentTimeMillis());
     }
 
     /** Bytes waiting in the outbound buffers of every client connection (bounded by the high-water marks). */

@@ -258,9 +258,9 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
 
     /** Opens a consumer on {@code s}; it starts delivering at once. */
     public SubscriptionConsumer openConsumer(long consumerId, Channel channel, Subscription s, MessageFilter filter,
-            int creditMessages, long creditBytes) {
-        SubscriptionConsumer c = new SubscriptionConsumer(consumerId, channel, store, this, s, filter, creditMessages,
-                creditBytes);
+            long noLocalOrigin, int creditMessages, long creditBytes) {
+        SubscriptionConsumer c = new SubscriptionConsumer(consumerId, channel, store, this, s, filter, noLocalOrigin,
+                creditMessages, creditBytes);
         s.addConsumer(c);
         s.destination().consumers().incrementAndGet();
         c.pump();
@@ -384,6 +384,11 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
                 }
             });
         }
+    }
+
+    /** Settles a message that never belongs to a noLocal subscription (published by its own connection). */
+    void notForThisSubscription(Subscription s, int sq, long offset) {
+        s.settleAny(sq, offset); // derived from the message's origin, so replay decides the same way
     }
 
     /** Settles an expired message (never delivered). */

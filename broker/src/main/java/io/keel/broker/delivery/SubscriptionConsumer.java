@@ -24,6 +24,8 @@ import io.netty.channel.Channel;
 public final class SubscriptionConsumer extends CreditedPusher {
 
     private static final int READ_BATCH = 32;
+    /** No noLocal filtering. */
+    public static final long NO_ORIGIN = 0;
 
     private final long id;
     private final MessageStore store;
@@ -31,6 +33,7 @@ public final class SubscriptionConsumer extends CreditedPusher {
     private final Subscription subscription;
     private final Destination destination;
     private final MessageFilter filter;
+    private final long noLocalOrigin;
     private final long[] scan;
     private final ConsumeQueueBatch batch = new ConsumeQueueBatch(READ_BATCH);
     private final EncodedMessage message = new EncodedMessage();
@@ -39,9 +42,10 @@ public final class SubscriptionConsumer extends CreditedPusher {
     private int frameCount;
 
     SubscriptionConsumer(long id, Channel channel, MessageStore store, DeliveryEngine engine, Subscription subscription,
-            MessageFilter filter, int creditMessages, long creditBytes) {
+            MessageFilter filter, long noLocalOrigin, int creditMessages, long creditBytes) {
         super(channel, creditMessages, creditBytes);
         this.id = id;
+        this.noLocalOrigin = noLocalOrigin;
         this.store = store;
         this.engine = engine;
         this.subscription = subscription;
@@ -124,7 +128,11 @@ public final class SubscriptionConsumer extends CreditedPusher {
             for (int k = 0; k < n && hasRoom(); k++) {
                 long offset = batch.queueOffset(k);
                 if (offset >= pos) {
-                    offerAt(sq, offset, batch.physicalOffset(k), now);
+                    if (noLocalOrigin != NO_ORIGIN && batch.tagCode(k) == noLocalOrigin) {
+                        engine.notForThisSubscription(subscription, sq, offset); // noLocal: its own message
+                    } else {
+                        offerAt(sq, offset, batch.physicalOffset(k), now);
+                    }
                     pos = offset + 1;
                 }
             }

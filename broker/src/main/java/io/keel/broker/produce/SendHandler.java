@@ -41,12 +41,18 @@ public final class SendHandler {
     private final Channel channel;
     private final SendCommand command = new SendCommand();
     private final AppendRecord record = new AppendRecord();
+    private long origin;
 
     public SendHandler(MessageStore store, DestinationRegistry destinations, int maxMessageSize, Channel channel) {
         this.store = store;
         this.destinations = destinations;
         this.maxMessageSize = maxMessageSize;
         this.channel = channel;
+    }
+
+    /** The origin stamped as the tag code of every message this connection publishes (for noLocal). */
+    public void origin(long origin) {
+        this.origin = origin;
     }
 
     public void onSend(ByteBuf body, int correlationId) {
@@ -102,7 +108,7 @@ public final class SendHandler {
         }
         record.reset().message(d.key(queueIdOf(d)), command.message.nioBuffer())
                 .producer(command.producerId, command.sequence).deliveryTime(command.deliveryTime)
-                .tagCode(command.tagCode).awaitFlush(command.persistent());
+                .tagCode(origin).awaitFlush(command.persistent());
         return d;
     }
 

@@ -43,6 +43,7 @@ public final class BrokerConnection extends FrameHandler {
     private final Map<Long, SubscriptionConsumer> jmsConsumers = new HashMap<>();
     private final Ack ack = new Ack();
     private SendHandler sends;
+    private String clientId;
 
     public BrokerConnection(BrokerContext ctx) {
         super("broker " + ctx.config().brokerName(), ctx.config().maxFrameSize(), ctx.config().heartbeatMillis());
@@ -51,9 +52,43 @@ public final class BrokerConnection extends FrameHandler {
     }
 
     @Override
+    protected ErrorReply admit(io.keel.protocol.command.Handshake.Request h) {
+        if (h.clientId() != null && !claimClientId(h.clientId())) {
+            return new ErrorReply(ErrorCode.CLIENT_ID_IN_USE, "client id '" + h.clientId()
+                    + "' is already in use by another connection to broker " + ctx.config().brokerName());
+        }
+        clientId = h.clientId();
+        return null;
+    }
+
+    private boolean claimClientId(String id) {
+        return !id.isEmpty() && ctx.clientIds().claim(id, channel);
+    }
+
+    @Override
     protected void onOpen() {
         sends = new SendHandler(ctx.store(), ctx.destinations(), ctx.config().maxMessageSize(), channel);
+        sends.origin(ClientIds.origin(clientId, connectionId));
         ctx.connections().add(channel);
+    }
+
+    private void setClientId(Frame frame) {
+        String id = io.keel.protocol.frame.Wire.readString(frame.body(), "client id");
+        io.keel.protocol.frame.Wire.end(frame.body(), "set client id");
+        if (clientId != null) {
+            reply(frame, ErrorCode.INVALID_REQUEST, "the connection already has client id '" + clientId + "'");
+            return;
+        }
+        if (id == null || !claimClientId(id)) {
+            reply(frame, ErrorCode.CLIENT_ID_IN_USE, "client id '" + id + "' is "
+                    + (id == null || id.isEmpty() ? "empty" : "already in use by another connection to broker "
+                    + ctx.config().brokerName()));
+            return;
+        }
+        clientId = id;
+        sends.origin(ClientIds.origin(clientId, connectionId));
+        channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.SET_CLIENT_ID, FrameLayout.FLAG_RESPONSE,
+                frame.correlationId()));
     }
 
     @Override
@@ -68,6 +103,7 @@ public final class BrokerConnection extends FrameHandler {
             case CommandCode.CREATE_CONSUMER -> createConsumer(frame);
             case CommandCode.RELEASE -> release(frame);
             case CommandCode.UNSUBSCRIBE -> unsubscribe(frame);
+            case CommandCode.SET_CLIENT_ID -> setClientId(frame);
             case CommandCode.ROUTE_QUERY -> route(frame);
             case CommandCode.ADMIN_CREATE, CommandCode.ADMIN_DELETE, CommandCode.ADMIN_LIST, CommandCode.ADMIN_STATS,
                     CommandCode.ADMIN_PURGE -> admin.handle(channel, frame);
@@ -141,8 +177,10 @@ public final class BrokerConnection extends FrameHandler {
         }
         channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.CREATE_CONSUMER, FrameLayout.FLAG_RESPONSE,
                 frame.correlationId()));
+        long noLocalOrigin = cc.noLocal() && !cc.type().isQueue() && !s.spec().kind().shared()
+                ? ClientIds.origin(clientId, connectionId) : SubscriptionConsumer.NO_ORIGIN;
         jmsConsumers.put(cc.consumerId(), ctx.delivery().openConsumer(cc.consumerId(), channel, s, filter,
-                cc.creditMessages(), cc.creditBytes()));
+                noLocalOrigin, cc.creditMessages(), cc.creditBytes()));
     }
 
     private static SubscriptionSpec.Kind kindOf(byte kind) {
@@ -154,9 +192,9 @@ public final class BrokerConnection extends FrameHandler {
         };
     }
 
-    /** The client id the connection declared in its handshake, or null. */
+    /** The client id of the connection (from its handshake or SET_CLIENT_ID), or null. */
     private String clientId() {
-        return handshake == null ? null : handshake.clientId();
+        return clientId;
     }
 
     private void unsubscribe(Frame frame) {

@@ -99,11 +99,11 @@ public abstract class FrameHandler extends SimpleChannelInboundHandler<Frame> {
             state = State.CLOSED;
             return;
         }
-        String refused = authenticate(h);
+        ErrorReply refused = admit(h);
         if (refused != null) {
-            LOG.warn("{} {}: authentication refused: {}", serverName, peer, refused);
+            LOG.warn("{} {}: connection refused: {}", serverName, peer, refused.message());
             channel.writeAndFlush(ErrorReply.frame(channel.alloc(), CommandCode.HANDSHAKE, frame.correlationId(),
-                    ErrorCode.AUTHENTICATION_FAILED, refused)).addListener(ChannelFutureListener.CLOSE);
+                    refused.code(), refused.message())).addListener(ChannelFutureListener.CLOSE);
             state = State.CLOSED;
             return;
         }
@@ -115,8 +115,8 @@ public abstract class FrameHandler extends SimpleChannelInboundHandler<Frame> {
         onOpen();
     }
 
-    /** Returns null to accept the credentials of a handshake, or why they are refused. */
-    protected String authenticate(Handshake.Request h) {
+    /** Returns null to accept a handshake (credentials, client id), or the error that refuses it. */
+    protected ErrorReply admit(Handshake.Request h) {
         return null;
     }
 

@@ -40,12 +40,36 @@ final class JmsConsumerClient implements AutoCloseable {
     /** A consumer of any kind: a queue, or a topic subscription of {@code kind} named {@code subscription}. */
     JmsConsumerClient(ProtocolClient client, long consumerId, DestinationType type, String destination, byte kind,
             String subscription, String selector, int credit) throws Exception {
+        this(client, consumerId, type, destination, kind, subscription, selector, false, credit);
+    }
+
+    JmsConsumerClient(ProtocolClient client, long consumerId, DestinationType type, String destination, byte kind,
+            String subscription, String selector, boolean noLocal, int credit) throws Exception {
         this.client = client;
         this.consumerId = consumerId;
-        client.onPush(f -> {
+        java.util.Map<Long, JmsConsumerClient> onThisConnection = CONSUMERS.computeIfAbsent(client, k -> {
+            java.util.Map<Long, JmsConsumerClient> byId = new java.util.concurrent.ConcurrentHashMap<>();
+            k.onPush(f -> route(byId, f));
+            return byId;
+        });
+        onThisConnection.put(consumerId, this);
+        CreateConsumer cc = new CreateConsumer(consumerId, type, destination, kind, subscription, selector, noLocal, credit,
+                Long.MAX_VALUE);
+        client.request(id -> cc.frame(client.channel().alloc(), id)).get(10, TimeUnit.SECONDS).release();
+    }
+
+    /** Consumers of each connection, so several consumers can share one (as JMS sessions of one connection do). */
+    private static final java.util.Map<ProtocolClient, java.util.Map<Long, JmsConsumerClient>> CONSUMERS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    private static void route(java.util.Map<Long, JmsConsumerClient> byId, io.keel.protocol.frame.Frame f) {
             try {
                 if (f.command() == CommandCode.DELIVER) {
                     Deliver d = new Deliver().decode(f.body());
+                    JmsConsumerClient target = byId.get(d.consumerId);
+                    if (target == null) {
+                        return;
+                    }
                     byte[] bytes = new byte[d.message.readableBytes()];
                     d.message.readBytes(bytes);
                     String text;
@@ -54,15 +78,11 @@ final class JmsConsumerClient implements AutoCloseable {
                     } catch (RuntimeException notJms) {
                         text = new String(bytes, StandardCharsets.UTF_8);
                     }
-                    deliveries.add(new Delivery(d.queueId, d.queueOffset, d.deliveryCount, text));
+                    target.deliveries.add(new Delivery(d.queueId, d.queueOffset, d.deliveryCount, text));
                 }
             } finally {
                 f.release();
             }
-        });
-        CreateConsumer cc = new CreateConsumer(consumerId, type, destination, kind, subscription, selector, false, credit,
-                Long.MAX_VALUE);
-        client.request(id -> cc.frame(client.channel().alloc(), id)).get(10, TimeUnit.SECONDS).release();
     }
 
     Delivery next() throws InterruptedException {

@@ -74,7 +74,10 @@ class TopicDeliveryTest {
     }
 
     private void publish(String... texts) throws Exception {
-        ProtocolClient p = connect(null);
+        publishOn(connect(null), texts);
+    }
+
+    private void publishOn(ProtocolClient p, String... texts) throws Exception {
         SendCommand s = new SendCommand();
         s.destinationType = DestinationType.TOPIC;
         s.destination = "news";
@@ -158,14 +161,15 @@ class TopicDeliveryTest {
                 () -> subscriber(null, 1, CreateConsumer.KIND_DURABLE, "needs-id", null));
         assertTrue(e.getCause().getMessage().contains("needs a client id"), e.getCause().getMessage());
 
-        subscriber("c", 2, CreateConsumer.KIND_DURABLE, "one", null);
-        e = assertThrows(ExecutionException.class, () -> subscriber("c", 3, CreateConsumer.KIND_DURABLE, "one", null));
+        JmsConsumerClient first = subscriber("c", 2, CreateConsumer.KIND_DURABLE, "one", null);
+        ProtocolClient same = first.client; // one client id, one connection
+        e = assertThrows(ExecutionException.class, () -> new JmsConsumerClient(same, 3, DestinationType.TOPIC, "news",
+                CreateConsumer.KIND_DURABLE, "one", null, 10));
         assertTrue(e.getCause().getMessage().contains("already has an active consumer"), e.getCause().getMessage());
-        e = assertThrows(ExecutionException.class,
-                () -> subscriber("c", 4, CreateConsumer.KIND_SHARED_DURABLE, "one", null));
+        e = assertThrows(ExecutionException.class, () -> new JmsConsumerClient(same, 4, DestinationType.TOPIC, "news",
+                CreateConsumer.KIND_SHARED_DURABLE, "one", null, 10));
         assertTrue(e.getCause().getMessage().contains("exists as a durable subscription"), e.getCause().getMessage());
 
-        ProtocolClient same = connect("c");
         RemoteError r = (RemoteError) assertThrows(ExecutionException.class, () -> unsubscribe(same, "one")).getCause();
         assertTrue(r.getMessage().contains("has an active consumer"), r.getMessage());
         RemoteError none = (RemoteError) assertThrows(ExecutionException.class, () -> unsubscribe(same, "nope")).getCause();
@@ -177,14 +181,82 @@ class TopicDeliveryTest {
         JmsConsumerClient c = subscriber("c", 1, CreateConsumer.KIND_DURABLE, "sel", null);
         c.closeConsumer();
         publish("kept-for-the-old-one");
-        JmsConsumerClient replaced = subscriber("c", 2, CreateConsumer.KIND_DURABLE, "sel", "JMSPriority = 4");
+        JmsConsumerClient replaced = new JmsConsumerClient(c.client, 2, DestinationType.TOPIC, "news",
+                CreateConsumer.KIND_DURABLE, "sel", "JMSPriority = 4", 100);
         publish("new");
         assertEquals("new", replaced.next().text(), "the replacement starts empty, at the topic's end");
         assertNull(replaced.deliveries.poll(200, TimeUnit.MILLISECONDS));
         replaced.closeConsumer();
         unsubscribe(replaced.client, "sel");
-        JmsConsumerClient fresh = subscriber("c", 3, CreateConsumer.KIND_DURABLE, "sel", "JMSPriority = 4");
+        JmsConsumerClient fresh = new JmsConsumerClient(c.client, 3, DestinationType.TOPIC, "news",
+                CreateConsumer.KIND_DURABLE, "sel", "JMSPriority = 4", 100);
         assertNull(fresh.deliveries.poll(200, TimeUnit.MILLISECONDS), "unsubscribe deleted what it held");
+    }
+
+    @Test
+    void noLocalSubscribersDoNotGetTheirOwnConnectionsMessages() throws Exception {
+        ProtocolClient mine = connect(null);
+        JmsConsumerClient c = new JmsConsumerClient(mine, 1, DestinationType.TOPIC, "news",
+                CreateConsumer.KIND_NON_DURABLE, null, null, true, 100);
+        open.add(c);
+        publishOn(mine, "own-1");
+        publish("other");
+        publishOn(mine, "own-2");
+        assertEquals("other", c.next().text());
+        assertNull(c.deliveries.poll(200, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void aDurableNoLocalSubscriptionSkipsMessagesOfItsClientIdAcrossReconnects() throws Exception {
+        ProtocolClient first = connect("me");
+        JmsConsumerClient c = new JmsConsumerClient(first, 1, DestinationType.TOPIC, "news", CreateConsumer.KIND_DURABLE,
+                "mine", null, true, 100);
+        c.closeConsumer();
+        first.close();
+        ProtocolClient second = connect("me");
+        publishOn(second, "from-me-again");
+        publish("from-someone-else");
+        JmsConsumerClient back = new JmsConsumerClient(second, 2, DestinationType.TOPIC, "news",
+                CreateConsumer.KIND_DURABLE, "mine", null, true, 100);
+        open.add(back);
+        assertEquals("from-someone-else", back.next().text());
+        assertNull(back.deliveries.poll(200, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void aClientIdIsUniqueAcrossTheBrokerAndFreedWhenItsConnectionCloses() throws Exception {
+        ProtocolClient first = connect("unique");
+        RemoteError e = assertThrows(RemoteError.class, () -> connect("unique"));
+        assertEquals(io.keel.protocol.command.ErrorCode.CLIENT_ID_IN_USE, e.code());
+        assertTrue(e.getMessage().contains("'unique' is already in use"), e.getMessage());
+        ProtocolClient later = connect(null);
+        RemoteError set = (RemoteError) assertThrows(ExecutionException.class, () -> setClientId(later, "unique"))
+                .getCause();
+        assertEquals(io.keel.protocol.command.ErrorCode.CLIENT_ID_IN_USE, set.code());
+        first.close();
+        first.closeFuture().get(10, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        boolean claimed = false;
+        while (!claimed && System.nanoTime() < deadline) {
+            try {
+                setClientId(later, "unique");
+                claimed = true;
+            } catch (ExecutionException stillHeld) {
+                Thread.onSpinWait(); // the broker notices the close asynchronously
+            }
+        }
+        assertTrue(claimed, "the client id is free once its connection closed");
+        RemoteError twice = (RemoteError) assertThrows(ExecutionException.class, () -> setClientId(later, "other"))
+                .getCause();
+        assertTrue(twice.getMessage().contains("already has client id 'unique'"), twice.getMessage());
+    }
+
+    private static void setClientId(ProtocolClient c, String id) throws Exception {
+        c.request(i -> {
+            ByteBuf b = FrameLayout.begin(c.channel().alloc(), 32, CommandCode.SET_CLIENT_ID, 0, i);
+            Wire.writeString(b, id);
+            return FrameLayout.end(b);
+        }).get(10, TimeUnit.SECONDS).release();
     }
 
     private static void unsubscribe(ProtocolClient c, String name) throws Exception {

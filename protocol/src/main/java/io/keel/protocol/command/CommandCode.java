@@ -18,6 +18,8 @@ public final class CommandCode {
     public static final short RELEASE = 0x0026;
     /** Deletes a durable subscription; body: the subscription name (string). Answered with an empty body. */
     public static final short UNSUBSCRIBE = 0x0027;
+    /** Sets the connection's client id after the handshake; body: the client id (string). */
+    public static final short SET_CLIENT_ID = 0x0028;
 
     public static final short ROUTE_QUERY = 0x0030;
     public static final short BROKER_REGISTER = 0x0031;
@@ -46,6 +48,7 @@ public final class CommandCode {
             case CREATE_CONSUMER -> "CREATE_CONSUMER";
             case RELEASE -> "RELEASE";
             case UNSUBSCRIBE -> "UNSUBSCRIBE";
+            case SET_CLIENT_ID -> "SET_CLIENT_ID";
             case ROUTE_QUERY -> "ROUTE_QUERY";
             case BROKER_REGISTER -> "BROKER_REGISTER";
             case BROKER_UNREGISTER -> "BROKER_UNREGISTER";
