@@ -155,7 +155,9 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
             if (s == null) {
                 SubscriptionSpec spec = new SubscriptionSpec(nextSubscriptionId.getAndIncrement(),
                         SubscriptionSpec.Kind.QUEUE, d.id(), null, null, null, false, null);
-                appendAndWait(StateRecord.SUBSCRIPTION, StateRecord.subscription(spec));
+                if (!d.id().type().isTemporary()) { // a temporary queue dies with its connection anyway
+                    appendAndWait(StateRecord.SUBSCRIPTION, StateRecord.subscription(spec));
+                }
                 s = new Subscription(spec, d);
                 byId.put(spec.id(), s);
                 queueSubscriptions.put(d.id(), s);
@@ -233,6 +235,13 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
 
     private static String describe(SubscriptionSpec.Kind kind) {
         return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+
+    /** Forgets every subscription of a deleted temporary destination. */
+    public synchronized void destinationRemoved(DestinationId id) {
+        queueSubscriptions.remove(id);
+        byId.values().removeIf(s -> s.spec().destination().equals(id));
+        namedSubscriptions.values().removeIf(s -> s.spec().destination().equals(id));
     }
 
     /** Deletes a durable subscription by name; fails while it has active consumers. */

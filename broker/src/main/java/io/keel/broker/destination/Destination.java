@@ -33,8 +33,15 @@ public final class Destination {
     private final AtomicLongArray acked;
     private final AtomicInteger consumers = new AtomicInteger();
     private final LongAdder enqueued = new LongAdder();
+    /** The connection that owns a temporary destination (0 for others). */
+    private final long owner;
 
     Destination(DestinationId id, int queueCount, long[] initialFloors) {
+        this(id, queueCount, initialFloors, 0);
+    }
+
+    Destination(DestinationId id, int queueCount, long[] initialFloors, long owner) {
+        this.owner = owner;
         this.id = id;
         this.queueCount = queueCount;
         this.storeName = id.storeName();
@@ -51,6 +58,11 @@ public final class Destination {
 
     public DestinationId id() {
         return id;
+    }
+
+    /** The connection id that created this temporary destination, or 0. */
+    public long owner() {
+        return owner;
     }
 
     /** Logical queue ids (producers pick one, consumers read all). */

@@ -218,6 +218,25 @@ public final class DestinationRegistry implements AutoCloseable {
         LOG.info("deleted {}", id);
     }
 
+    private final long startedAt = System.currentTimeMillis();
+    private final java.util.concurrent.atomic.AtomicLong temporaryCount = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Creates a temporary destination owned by connection {@code owner}. Its name is unique across
+     * restarts of the broker (it carries the start time), so a new one never sees an old one's messages.
+     */
+    public Destination createTemporary(DestinationType type, long owner) {
+        if (!type.isTemporary()) {
+            throw new DestinationException(type + " is not a temporary destination type");
+        }
+        String name = (type == DestinationType.TEMPORARY_QUEUE ? "TQ." : "TT.") + Long.toString(startedAt, 36) + "."
+                + owner + "." + temporaryCount.incrementAndGet();
+        DestinationId id = new DestinationId(type, name);
+        Destination d = new Destination(id, 1, null, owner);
+        destinations.put(id, d);
+        return d;
+    }
+
     /** Removes a temporary destination (not persisted). */
     public void removeTemporary(DestinationId id) {
         destinations.remove(id);

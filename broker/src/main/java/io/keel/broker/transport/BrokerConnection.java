@@ -44,6 +44,7 @@ public final class BrokerConnection extends FrameHandler {
     private final Ack ack = new Ack();
     private SendHandler sends;
     private String clientId;
+    private final java.util.Set<DestinationId> temporaries = new java.util.HashSet<>();
 
     public BrokerConnection(BrokerContext ctx) {
         super("broker " + ctx.config().brokerName(), ctx.config().maxFrameSize(), ctx.config().heartbeatMillis());
@@ -104,6 +105,8 @@ public final class BrokerConnection extends FrameHandler {
             case CommandCode.RELEASE -> release(frame);
             case CommandCode.UNSUBSCRIBE -> unsubscribe(frame);
             case CommandCode.SET_CLIENT_ID -> setClientId(frame);
+            case CommandCode.CREATE_TEMPORARY -> createTemporary(frame);
+            case CommandCode.DELETE_TEMPORARY -> deleteTemporary(frame);
             case CommandCode.ROUTE_QUERY -> route(frame);
             case CommandCode.ADMIN_CREATE, CommandCode.ADMIN_DELETE, CommandCode.ADMIN_LIST, CommandCode.ADMIN_STATS,
                     CommandCode.ADMIN_PURGE -> admin.handle(channel, frame);
@@ -166,6 +169,11 @@ public final class BrokerConnection extends FrameHandler {
             reply(frame, ErrorCode.INVALID_DESTINATION, e.getMessage());
             return;
         }
+        if (d.id().type().isTemporary() && d.owner() != connectionId) {
+            reply(frame, ErrorCode.INVALID_DESTINATION, "only the connection that created " + d.id()
+                    + " may consume from it");
+            return;
+        }
         Subscription s;
         try {
             s = cc.type().isQueue() ? ctx.delivery().queueSubscription(d)
@@ -181,6 +189,49 @@ public final class BrokerConnection extends FrameHandler {
                 ? ClientIds.origin(clientId, connectionId) : SubscriptionConsumer.NO_ORIGIN;
         jmsConsumers.put(cc.consumerId(), ctx.delivery().openConsumer(cc.consumerId(), channel, s, filter,
                 noLocalOrigin, cc.creditMessages(), cc.creditBytes()));
+    }
+
+    private void createTemporary(Frame frame) {
+        io.keel.protocol.frame.Wire.need(frame.body(), 1, "create temporary type");
+        io.keel.protocol.DestinationType type = io.keel.protocol.DestinationType.of(frame.body().readByte());
+        io.keel.protocol.frame.Wire.end(frame.body(), "create temporary");
+        if (!type.isTemporary()) {
+            reply(frame, ErrorCode.INVALID_REQUEST, type + " is not a temporary destination type");
+            return;
+        }
+        Destination d = ctx.destinations().createTemporary(type, connectionId);
+        temporaries.add(d.id());
+        io.netty.buffer.ByteBuf b = FrameLayout.begin(channel.alloc(), 64, CommandCode.CREATE_TEMPORARY,
+                FrameLayout.FLAG_RESPONSE, frame.correlationId());
+        io.keel.protocol.frame.Wire.writeString(b, d.id().name());
+        channel.writeAndFlush(FrameLayout.end(b));
+    }
+
+    private void deleteTemporary(Frame frame) {
+        io.keel.protocol.frame.Wire.need(frame.body(), 1, "delete temporary type");
+        io.keel.protocol.DestinationType type = io.keel.protocol.DestinationType.of(frame.body().readByte());
+        String name = io.keel.protocol.frame.Wire.readString(frame.body(), "delete temporary name");
+        io.keel.protocol.frame.Wire.end(frame.body(), "delete temporary");
+        DestinationId id = new DestinationId(type, name);
+        Destination d = ctx.destinations().get(id);
+        if (d == null || !type.isTemporary() || d.owner() != connectionId) {
+            reply(frame, ErrorCode.INVALID_DESTINATION, id + " is not a temporary destination of this connection");
+            return;
+        }
+        if (d.consumers().get() > 0) {
+            reply(frame, ErrorCode.INVALID_REQUEST, id + " has " + d.consumers().get()
+                    + " active consumers; close them before deleting it");
+            return;
+        }
+        removeTemporary(id);
+        channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.DELETE_TEMPORARY, FrameLayout.FLAG_RESPONSE,
+                frame.correlationId()));
+    }
+
+    private void removeTemporary(DestinationId id) {
+        temporaries.remove(id);
+        ctx.destinations().removeTemporary(id);
+        ctx.delivery().destinationRemoved(id);
     }
 
     private static SubscriptionSpec.Kind kindOf(byte kind) {
@@ -334,6 +385,10 @@ public final class BrokerConnection extends FrameHandler {
             ctx.delivery().closeConsumer(consumer);
         }
         jmsConsumers.clear();
+        // Temporary destinations live exactly as long as their connection.
+        for (DestinationId id : new java.util.ArrayList<>(temporaries)) {
+            removeTemporary(id);
+        }
         super.channelInactive(c);
     }
 }

@@ -20,6 +20,10 @@ public final class CommandCode {
     public static final short UNSUBSCRIBE = 0x0027;
     /** Sets the connection's client id after the handshake; body: the client id (string). */
     public static final short SET_CLIENT_ID = 0x0028;
+    /** Creates a temporary queue or topic of the connection; body: type (byte). Answer: its name (string). */
+    public static final short CREATE_TEMPORARY = 0x0029;
+    /** Deletes a temporary destination of the connection; body: type (byte), name (string). */
+    public static final short DELETE_TEMPORARY = 0x002A;
 
     public static final short ROUTE_QUERY = 0x0030;
     public static final short BROKER_REGISTER = 0x0031;
@@ -49,6 +53,8 @@ public final class CommandCode {
             case RELEASE -> "RELEASE";
             case UNSUBSCRIBE -> "UNSUBSCRIBE";
             case SET_CLIENT_ID -> "SET_CLIENT_ID";
+            case CREATE_TEMPORARY -> "CREATE_TEMPORARY";
+            case DELETE_TEMPORARY -> "DELETE_TEMPORARY";
             case ROUTE_QUERY -> "ROUTE_QUERY";
             case BROKER_REGISTER -> "BROKER_REGISTER";
             case BROKER_UNREGISTER -> "BROKER_UNREGISTER";

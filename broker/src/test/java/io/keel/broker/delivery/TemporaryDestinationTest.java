@@ -1,0 +1,146 @@
+package io.keel.broker.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.keel.broker.Broker;
+import io.keel.broker.config.BrokerConfig;
+import io.keel.protocol.DestinationType;
+import io.keel.protocol.client.ProtocolClient;
+import io.keel.protocol.client.RemoteError;
+import io.keel.protocol.command.CommandCode;
+import io.keel.protocol.command.CreateConsumer;
+import io.keel.protocol.command.ErrorCode;
+import io.keel.protocol.command.SendCommand;
+import io.keel.protocol.frame.Frame;
+import io.keel.protocol.frame.FrameLayout;
+import io.keel.protocol.frame.Wire;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/** Temporary destinations live exactly as long as their connection, and only it consumes from them. */
+class TemporaryDestinationTest {
+
+    @TempDir
+    Path dir;
+    private Broker broker;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        broker = Broker.start(BrokerConfig.defaults().set("dataDir", dir.toString()).set("brokerPort", "0")
+                .set("nameServerPort", "0").set("segmentSize", "4m").set("maxMessageSize", "1m").set("ioThreads", "2"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        broker.close();
+    }
+
+    private ProtocolClient connect() {
+        ProtocolClient c = ProtocolClient.connect("127.0.0.1", broker.brokerPort(), ProtocolClient.Options.defaults());
+        open.add(c);
+        return c;
+    }
+
+    private static String createTemporaryQueue(ProtocolClient c) throws Exception {
+        Frame f = c.request(id -> FrameLayout.end(FrameLayout.begin(c.channel().alloc(), 1, CommandCode.CREATE_TEMPORARY,
+                0, id).writeByte(DestinationType.TEMPORARY_QUEUE.code()))).get(10, TimeUnit.SECONDS);
+        try {
+            return Wire.readString(f.body(), "name");
+        } finally {
+            f.release();
+        }
+    }
+
+    private static void delete(ProtocolClient c, String name) throws Exception {
+        c.request(id -> {
+            ByteBuf b = FrameLayout.begin(c.channel().alloc(), 64, CommandCode.DELETE_TEMPORARY, 0, id);
+            b.writeByte(DestinationType.TEMPORARY_QUEUE.code());
+            Wire.writeString(b, name);
+            return FrameLayout.end(b);
+        }).get(10, TimeUnit.SECONDS).release();
+    }
+
+    private static void send(ProtocolClient p, String name, String text) throws Exception {
+        SendCommand s = new SendCommand();
+        s.destinationType = DestinationType.TEMPORARY_QUEUE;
+        s.destination = name;
+        s.producerId = 1;
+        s.flags = SendCommand.FLAG_PERSISTENT;
+        s.priority(4);
+        s.message = Unpooled.wrappedBuffer(JmsConsumerClient.text(text, 0, 4));
+        p.request(id -> s.frame(p.channel().alloc(), id)).get(10, TimeUnit.SECONDS).release();
+    }
+
+    private static ErrorCode error(Throwable t) {
+        Throwable c = t instanceof ExecutionException ? t.getCause() : t;
+        return ((RemoteError) c).code();
+    }
+
+    @Test
+    void onlyTheCreatingConnectionConsumesAndOthersMaySend() throws Exception {
+        ProtocolClient owner = connect();
+        ProtocolClient other = connect();
+        String name = createTemporaryQueue(owner);
+        assertNotEquals(name, createTemporaryQueue(owner), "every temporary destination has its own name");
+        send(other, name, "reply");
+        JmsConsumerClient c = new JmsConsumerClient(owner, 1, DestinationType.TEMPORARY_QUEUE, name,
+                CreateConsumer.KIND_QUEUE, null, null, 10);
+        assertEquals("reply", c.next().text());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> new JmsConsumerClient(other, 2,
+                DestinationType.TEMPORARY_QUEUE, name, CreateConsumer.KIND_QUEUE, null, null, 10));
+        assertEquals(ErrorCode.INVALID_DESTINATION, error(e));
+        assertTrue(e.getCause().getMessage().contains("only the connection that created"), e.getCause().getMessage());
+    }
+
+    @Test
+    void deletingFailsWhileItHasConsumersAndThenItIsGone() throws Exception {
+        ProtocolClient owner = connect();
+        String name = createTemporaryQueue(owner);
+        JmsConsumerClient c = new JmsConsumerClient(owner, 1, DestinationType.TEMPORARY_QUEUE, name,
+                CreateConsumer.KIND_QUEUE, null, null, 10);
+        ExecutionException busy = assertThrows(ExecutionException.class, () -> delete(owner, name));
+        assertTrue(busy.getCause().getMessage().contains("active consumers"), busy.getCause().getMessage());
+        c.closeConsumer();
+        delete(owner, name);
+        assertEquals(ErrorCode.INVALID_DESTINATION, error(assertThrows(ExecutionException.class,
+                () -> send(connect(), name, "too late"))));
+    }
+
+    @Test
+    void itVanishesWhenItsConnectionCloses() throws Exception {
+        ProtocolClient owner = ProtocolClient.connect("127.0.0.1", broker.brokerPort(), ProtocolClient.Options.defaults());
+        String name = createTemporaryQueue(owner);
+        ProtocolClient other = connect();
+        send(other, name, "before");
+        owner.close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        ErrorCode code = null;
+        while (code == null && System.nanoTime() < deadline) {
+            try {
+                send(other, name, "after");
+                Thread.onSpinWait(); // the broker notices the close asynchronously
+            } catch (ExecutionException e) {
+                code = error(e);
+            }
+        }
+        assertEquals(ErrorCode.INVALID_DESTINATION, code);
+    }
+}
