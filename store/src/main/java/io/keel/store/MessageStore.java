@@ -289,6 +289,16 @@ public final class MessageStore implements AutoCloseable {
     }
 
     /**
+     * One past the last queue offset given to an appended record of {@code key}, dispatched or not
+     * (0 for a queue never written): where a new subscriber starts so that it sees nothing appended
+     * before it, even what is still on its way to the ConsumeQueue.
+     */
+    public long assignedQueueOffset(QueueKey key) {
+        ConsumeQueue q = queues.get(key);
+        return q == null ? 0 : q.assignedOffset();
+    }
+
+    /**
      * The first queue offset of {@code key} whose record was stored at or after {@code epochMillis}
      * ({@link #maxQueueOffset} if none): "seek to time". Store timestamps never decrease along the log.
      */

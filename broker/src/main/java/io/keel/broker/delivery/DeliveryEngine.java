@@ -221,9 +221,11 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
 
     private SubscriptionSpec newTopicSpec(Destination topic, SubscriptionSpec.Kind kind, String name, String clientId,
             String selector, boolean noLocal) {
+        // Start after everything already appended, dispatched or not: a message published before the
+        // subscription existed never belongs to it.
         long[] starts = new long[topic.storeQueueCount()];
         for (int sq = 0; sq < starts.length; sq++) {
-            starts[sq] = topic.maxOffset(store, sq);
+            starts[sq] = store.assignedQueueOffset(topic.key(sq));
         }
         return new SubscriptionSpec(nextSubscriptionId.getAndIncrement(), kind, topic.id(), name, clientId,
                 blankToNull(selector), noLocal, starts);

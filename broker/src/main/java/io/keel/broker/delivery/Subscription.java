@@ -73,6 +73,10 @@ public final class Subscription {
         return cursor(storeQueueId).nextUnsettled(from);
     }
 
+    synchronized boolean isSettled(int storeQueueId, long offset) {
+        return cursor(storeQueueId).isSettled(offset);
+    }
+
     synchronized int deliveriesSoFar(int storeQueueId, long offset) {
         return cursor(storeQueueId).deliveriesSoFar(offset);
     }

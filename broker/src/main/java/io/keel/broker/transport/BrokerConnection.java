@@ -45,6 +45,7 @@ public final class BrokerConnection extends FrameHandler {
     private SendHandler sends;
     private String clientId;
     private final java.util.Set<DestinationId> temporaries = new java.util.HashSet<>();
+    private final Map<Long, io.keel.broker.delivery.QueueBrowser> browsers = new HashMap<>();
 
     public BrokerConnection(BrokerContext ctx) {
         super("broker " + ctx.config().brokerName(), ctx.config().maxFrameSize(), ctx.config().heartbeatMillis());
@@ -106,6 +107,8 @@ public final class BrokerConnection extends FrameHandler {
             case CommandCode.UNSUBSCRIBE -> unsubscribe(frame);
             case CommandCode.SET_CLIENT_ID -> setClientId(frame);
             case CommandCode.CREATE_TEMPORARY -> createTemporary(frame);
+            case CommandCode.CREATE_BROWSER -> createBrowser(frame);
+            case CommandCode.BROWSE_NEXT -> browseNext(frame);
             case CommandCode.DELETE_TEMPORARY -> deleteTemporary(frame);
             case CommandCode.ROUTE_QUERY -> route(frame);
             case CommandCode.ADMIN_CREATE, CommandCode.ADMIN_DELETE, CommandCode.ADMIN_LIST, CommandCode.ADMIN_STATS,
@@ -189,6 +192,55 @@ public final class BrokerConnection extends FrameHandler {
                 ? ClientIds.origin(clientId, connectionId) : SubscriptionConsumer.NO_ORIGIN;
         jmsConsumers.put(cc.consumerId(), ctx.delivery().openConsumer(cc.consumerId(), channel, s, filter,
                 noLocalOrigin, cc.creditMessages(), cc.creditBytes()));
+    }
+
+    private void createBrowser(Frame frame) {
+        io.keel.protocol.command.Browse.Open o = io.keel.protocol.command.Browse.Open.decode(frame.body());
+        if (!o.type().isQueue()) {
+            reply(frame, ErrorCode.INVALID_DESTINATION, "only queues can be browsed, not " + o.type());
+            return;
+        }
+        if (browsers.containsKey(o.browserId()) || jmsConsumers.containsKey(o.browserId())) {
+            reply(frame, ErrorCode.INVALID_REQUEST, "id " + o.browserId() + " is already used on this connection");
+            return;
+        }
+        MessageFilter filter;
+        Destination d;
+        try {
+            filter = ctx.delivery().filter(o.selector());
+            d = ctx.destinations().resolve(o.type(), o.destination());
+        } catch (IllegalArgumentException e) {
+            reply(frame, ErrorCode.INVALID_SELECTOR, e.getMessage());
+            return;
+        } catch (DestinationException e) {
+            reply(frame, ErrorCode.INVALID_DESTINATION, e.getMessage());
+            return;
+        }
+        browsers.put(o.browserId(), new io.keel.broker.delivery.QueueBrowser(ctx.store(),
+                ctx.delivery().queueSubscription(d), filter));
+        channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.CREATE_BROWSER, FrameLayout.FLAG_RESPONSE,
+                frame.correlationId()));
+    }
+
+    private void browseNext(Frame frame) {
+        io.keel.protocol.frame.Wire.need(frame.body(), 12, "browse next");
+        long id = frame.body().readLong();
+        int max = frame.body().readInt();
+        io.keel.protocol.frame.Wire.end(frame.body(), "browse next");
+        io.keel.broker.delivery.QueueBrowser b = browsers.get(id);
+        if (b == null) {
+            reply(frame, ErrorCode.INVALID_REQUEST, "browser " + id + " is not open on this connection");
+            return;
+        }
+        io.netty.buffer.ByteBuf page = io.keel.protocol.command.Browse.beginPage(channel.alloc(), frame.correlationId());
+        boolean done;
+        try {
+            done = b.next(Math.max(1, Math.min(max, 1000)), page);
+        } catch (RuntimeException e) {
+            page.release();
+            throw e;
+        }
+        channel.writeAndFlush(io.keel.protocol.command.Browse.endPage(page, done));
     }
 
     private void createTemporary(Frame frame) {
@@ -322,6 +374,11 @@ public final class BrokerConnection extends FrameHandler {
 
     private void closeConsumer(Frame frame) {
         long id = Credit.decodeCloseConsumer(frame.body());
+        if (browsers.remove(id) != null) {
+            channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.CLOSE_CONSUMER,
+                    FrameLayout.FLAG_RESPONSE, frame.correlationId()));
+            return;
+        }
         SubscriptionConsumer j = jmsConsumers.remove(id);
         if (j != null) {
             ctx.delivery().closeConsumer(j);

@@ -216,6 +216,63 @@ class QueueDeliveryTest {
         assertTrue(remote.getMessage().contains("at column 9"), remote.getMessage());
     }
 
+    private static io.keel.protocol.command.Browse.Page browse(ProtocolClient c, long id, int max) throws Exception {
+        io.keel.protocol.frame.Frame f = c.request(i -> io.keel.protocol.command.Browse.nextFrame(c.channel().alloc(), i,
+                id, max)).get(10, TimeUnit.SECONDS);
+        try {
+            return io.keel.protocol.command.Browse.decodePage(f.body());
+        } finally {
+            f.release();
+        }
+    }
+
+    private static List<String> texts(io.keel.protocol.command.Browse.Page page) {
+        List<String> out = new ArrayList<>();
+        for (io.keel.protocol.command.Browse.Entry e : page.entries()) {
+            out.add(io.keel.protocol.message.MessageCodec.decode(e.message()).text());
+        }
+        return out;
+    }
+
+    @Test
+    void aBrowserShowsASnapshotOfWhatIsNotConsumedWithoutTakingIt() throws Exception {
+        send("browsed", texts("b", 5));
+        JmsConsumerClient c = consumer(1, "browsed", 2);
+        Delivery b0 = c.next();
+        c.next(); // b1 stays leased, unacknowledged: still on the queue
+        c.ack(b0);
+        ProtocolClient browser = connect();
+        browser.request(i -> new io.keel.protocol.command.Browse.Open(7, DestinationType.QUEUE, "browsed", null)
+                .frame(browser.channel().alloc(), i)).get(10, TimeUnit.SECONDS).release();
+        send("browsed", "after-the-snapshot");
+        io.keel.protocol.command.Browse.Page first = browse(browser, 7, 2);
+        assertEquals(List.of("b1", "b2"), texts(first));
+        assertFalse(first.done());
+        io.keel.protocol.command.Browse.Page rest = browse(browser, 7, 10);
+        assertEquals(List.of("b3", "b4"), texts(rest), "the snapshot ends where the queue ended when it opened");
+        assertTrue(rest.done());
+        JmsConsumerClient later = consumer(2, "browsed", 10);
+        assertEquals("b2", later.next().text(), "browsing took nothing");
+    }
+
+    @Test
+    void aBrowserHonoursItsSelector() throws Exception {
+        ProtocolClient p = connect();
+        SendCommand s = new SendCommand();
+        s.destinationType = DestinationType.QUEUE;
+        s.destination = "browse-sel";
+        s.producerId = 1;
+        s.flags = SendCommand.FLAG_PERSISTENT; // answered once visible: SYNC_FLUSH dispatches after the force
+        s.priority(4);
+        for (String color : new String[] {"red", "blue", "red"}) {
+            s.message = Unpooled.wrappedBuffer(JmsConsumerClient.text(color, "color", color));
+            p.request(id -> s.frame(p.channel().alloc(), id)).get(10, TimeUnit.SECONDS).release();
+        }
+        p.request(i -> new io.keel.protocol.command.Browse.Open(3, DestinationType.QUEUE, "browse-sel", "color <> 'red'")
+                .frame(p.channel().alloc(), i)).get(10, TimeUnit.SECONDS).release();
+        assertEquals(List.of("blue"), texts(browse(p, 3, 10)));
+    }
+
     @Test
     void higherPrioritiesAreDeliveredFirst() throws Exception {
         sendWith("prio", 0, 1, "low");

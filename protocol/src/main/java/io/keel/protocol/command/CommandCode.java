@@ -24,6 +24,8 @@ public final class CommandCode {
     public static final short CREATE_TEMPORARY = 0x0029;
     /** Deletes a temporary destination of the connection; body: type (byte), name (string). */
     public static final short DELETE_TEMPORARY = 0x002A;
+    public static final short CREATE_BROWSER = 0x002B;
+    public static final short BROWSE_NEXT = 0x002C;
 
     public static final short ROUTE_QUERY = 0x0030;
     public static final short BROKER_REGISTER = 0x0031;
@@ -55,6 +57,8 @@ public final class CommandCode {
             case SET_CLIENT_ID -> "SET_CLIENT_ID";
             case CREATE_TEMPORARY -> "CREATE_TEMPORARY";
             case DELETE_TEMPORARY -> "DELETE_TEMPORARY";
+            case CREATE_BROWSER -> "CREATE_BROWSER";
+            case BROWSE_NEXT -> "BROWSE_NEXT";
             case ROUTE_QUERY -> "ROUTE_QUERY";
             case BROKER_REGISTER -> "BROKER_REGISTER";
             case BROKER_UNREGISTER -> "BROKER_UNREGISTER";

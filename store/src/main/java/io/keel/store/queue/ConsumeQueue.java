@@ -42,8 +42,11 @@ public final class ConsumeQueue {
     private volatile long maxOffset;
     /** Entries below this are forced to disk. Dispatcher and checkpoint threads. */
     private volatile long flushedOffset;
-    /** Next offset to hand out to an appended record; guarded by the CommitLog write lock. */
-    long nextAssignOffset;
+    /**
+     * Next offset to hand out to an appended record. Written under the CommitLog write lock; volatile
+     * so that anyone can see where the queue ends including records not yet dispatched.
+     */
+    volatile long nextAssignOffset;
 
     /** One mapped segment file; its buffer is written by the dispatcher and read by anyone. */
     private record Segment(long firstOffset, Path path, MappedByteBuffer mapping) {
@@ -68,6 +71,11 @@ public final class ConsumeQueue {
     /** One past the last dispatched entry. */
     public long maxOffset() {
         return maxOffset;
+    }
+
+    /** One past the last offset given to an appended record (dispatched or not yet). */
+    public long assignedOffset() {
+        return nextAssignOffset;
     }
 
     Path directory() {

@@ -68,12 +68,16 @@ public final class ConsumeQueueTable implements QueueOffsets {
 
     @Override
     public long next(QueueKey key) {
-        return getOrCreate(key).nextAssignOffset++;
+        ConsumeQueue q = getOrCreate(key);
+        long offset = q.nextAssignOffset;
+        q.nextAssignOffset = offset + 1; // single writer (the CommitLog lock): no read-modify-write race
+        return offset;
     }
 
     @Override
     public void undo(QueueKey key) {
-        getOrCreate(key).nextAssignOffset--;
+        ConsumeQueue q = getOrCreate(key);
+        q.nextAssignOffset = q.nextAssignOffset - 1;
     }
 
     /**
