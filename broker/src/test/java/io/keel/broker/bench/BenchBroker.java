@@ -1,0 +1,122 @@
+package io.keel.broker.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+import io.keel.broker.Broker;
+import io.keel.broker.config.BrokerConfig;
+import io.keel.protocol.DestinationType;
+import io.keel.protocol.client.ProtocolClient;
+import io.keel.protocol.command.SendCommand;
+import io.keel.protocol.frame.Frame;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/**
+ * One in-process broker of the protocol benchmark, in a fresh data directory of its own that
+ * {@link #close()} deletes: ephemeral client port, no name server (the benchmark talks to the broker
+ * directly), SYNC_FLUSH group commit, and the benchmark's segment size.
+ */
+final class BenchBroker implements AutoCloseable {
+
+    /** The queue every producer of a case sends to, and the end-to-end consumer drains. */
+    static final String QUEUE = "bench";
+
+    final Broker broker;
+    final Path dir;
+    final long startMillis;
+
+    private BenchBroker(Broker broker, Path dir, long startMillis) {
+        this.broker = broker;
+        this.dir = dir;
+        this.startMillis = startMillis;
+    }
+
+    static BrokerConfig config(Path dir) {
+        return BrokerConfig.defaults().set("dataDir", dir.toString()).set("brokerPort", "0")
+                .set("nameServerPort", "0").set("embeddedNameServer", "false").set("flushMode", "SYNC_FLUSH")
+                .set("segmentSize", ProtocolBenchmark.SEGMENT_SIZE);
+    }
+
+    static BenchBroker start(Path base, String label) throws IOException {
+        Path dir = Files.createTempDirectory(base, label + "-");
+        long t = System.nanoTime();
+        try {
+            Broker b = Broker.start(config(dir));
+            return new BenchBroker(b, dir, (System.nanoTime() - t) / 1_000_000);
+        } catch (RuntimeException e) {
+            deleteQuietly(dir);
+            throw e;
+        }
+    }
+
+    ProtocolClient connect() {
+        return ProtocolClient.connect("127.0.0.1", broker.brokerPort(), ProtocolClient.Options.defaults());
+    }
+
+    @Override
+    public void close() {
+        try {
+            broker.close();
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    System.err.println("bench: cannot delete " + p + ": " + e);
+                }
+            });
+        } catch (IOException e) {
+            System.err.println("bench: cannot delete " + dir + ": " + e);
+        }
+    }
+
+    /**
+     * One producer: its own connection and a reusable SEND of a fixed-size message whose first 8
+     * bytes are overwritten with {@link System#nanoTime()} at each send (the end-to-end consumer
+     * measures against it). Used by one thread at a time.
+     */
+    static final class Producer implements AutoCloseable {
+        final ProtocolClient client;
+        private final SendCommand command = new SendCommand();
+        private final ByteBuf message;
+
+        Producer(ProtocolClient client, int producerId, boolean persistent, int size) {
+            this.client = client;
+            byte[] bytes = new byte[size];
+            new SplittableRandom(producerId).nextBytes(bytes);
+            this.message = Unpooled.wrappedBuffer(bytes);
+            command.destinationType = DestinationType.QUEUE;
+            command.destination = QUEUE;
+            command.producerId = producerId;
+            command.flags = persistent ? SendCommand.FLAG_PERSISTENT : 0;
+            command.message = message;
+        }
+
+        /** Sends the next message; the answer frame is the caller's to release. */
+        CompletableFuture<Frame> send() {
+            command.sequence++;
+            message.setLong(0, System.nanoTime());
+            return client.request(id -> command.frame(client.channel().alloc(), id));
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+}
