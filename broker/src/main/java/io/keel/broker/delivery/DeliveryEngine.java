@@ -287,6 +287,11 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         Subscription s = c.subscription();
         s.removeConsumer(c);
         s.destination().consumers().decrementAndGet();
+        if (s.releaseGroups(c.id())) {
+            for (SubscriptionConsumer other : s.consumers()) {
+                other.rescan(); // messages of the freed groups were skipped by the others
+            }
+        }
         SubscriptionSpec.Kind kind = s.spec().kind();
         if (kind == SubscriptionSpec.Kind.NON_DURABLE
                 || (kind == SubscriptionSpec.Kind.SHARED_NON_DURABLE && s.consumers().isEmpty())) {

@@ -18,6 +18,8 @@ public final class Subscription {
     private final Destination destination;
     private final QueueCursor[] cursors;
     private final List<SubscriptionConsumer> consumers = new CopyOnWriteArrayList<>();
+    /** JMSXGroupID -> the consumer that owns the group (message groups: one consumer at a time per group). */
+    private final java.util.Map<String, Long> groupOwners = new java.util.HashMap<>();
 
     public Subscription(SubscriptionSpec spec, Destination destination) {
         this.spec = spec;
@@ -123,6 +125,24 @@ public final class Subscription {
 
     /** A message returned to the subscription: store queue, offset, deliveries so far. */
     public record Returned(int storeQueueId, long offset, int deliveries) {
+    }
+
+    /**
+     * Whether {@code consumerId} may take a message of {@code group}: yes if the group has no owner (it
+     * becomes the owner) or already belongs to it.
+     */
+    synchronized boolean claimGroup(String group, long consumerId) {
+        Long owner = groupOwners.putIfAbsent(group, consumerId);
+        return owner == null || owner == consumerId;
+    }
+
+    /** Frees the groups of a consumer that closed; returns whether it owned any. */
+    synchronized boolean releaseGroups(long consumerId) {
+        return groupOwners.values().removeIf(owner -> owner == consumerId);
+    }
+
+    synchronized int groupCount() {
+        return groupOwners.size();
     }
 
     /** Keeps a returned message from every consumer until the broker settles or releases it. */

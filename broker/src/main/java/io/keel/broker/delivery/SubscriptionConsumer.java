@@ -38,6 +38,7 @@ public final class SubscriptionConsumer extends CreditedPusher {
     private final ConsumeQueueBatch batch = new ConsumeQueueBatch(READ_BATCH);
     private final EncodedMessage message = new EncodedMessage();
     private StateRecord.Entries delivered;
+    private volatile boolean rescanRequested;
     private ByteBuf[] frames = new ByteBuf[READ_BATCH * 4];
     private int frameCount;
 
@@ -71,9 +72,13 @@ public final class SubscriptionConsumer extends CreditedPusher {
         close();
     }
 
-    /** Restarts scanning from the ack level (e.g. after messages were returned). */
+    /**
+     * Asks this consumer to scan again from the ack level at its next push (any thread): messages it
+     * skipped because another consumer owned their group may be its to take now.
+     */
     void rescan() {
-        java.util.Arrays.fill(scan, -1);
+        rescanRequested = true;
+        wake();
     }
 
     @Override
@@ -82,6 +87,10 @@ public final class SubscriptionConsumer extends CreditedPusher {
     }
 
     private void pumpOnce() {
+        if (rescanRequested) {
+            rescanRequested = false;
+            java.util.Arrays.fill(scan, -1);
+        }
         long now = System.currentTimeMillis();
         try {
             for (int band = Destination.BANDS - 1; band >= 0 && hasRoom(); band--) {
@@ -162,6 +171,10 @@ public final class SubscriptionConsumer extends CreditedPusher {
             if (!filter.matches(payload, payload.position(), payload.remaining(), count)) {
                 return;
             }
+            String group = groupOf(payload);
+            if (group != null && !subscription.claimGroup(group, id)) {
+                return; // the group belongs to another consumer of this subscription
+            }
             int leased = subscription.lease(sq, offset, id, now, engine.settings().leaseMillis());
             if (leased == 0) {
                 return;
@@ -174,6 +187,16 @@ public final class SubscriptionConsumer extends CreditedPusher {
                     slice.record().storeTimestamp(), payload);
             creditMessages--;
             creditBytes -= payload.remaining();
+        }
+    }
+
+    /** The message's JMSXGroupID, or null (also for bytes that are not an encoded JMS message). */
+    private String groupOf(ByteBuffer payload) {
+        try {
+            message.wrap(payload, payload.position(), payload.remaining());
+            return message.groupId();
+        } catch (RuntimeException notAJmsMessage) {
+            return null;
         }
     }
 

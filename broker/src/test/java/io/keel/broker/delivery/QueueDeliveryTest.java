@@ -274,6 +274,41 @@ class QueueDeliveryTest {
     }
 
     @Test
+    void aMessageGroupGoesToOneConsumerAtATimeAndMovesWhenItCloses() throws Exception {
+        ProtocolClient p = connect();
+        SendCommand s = new SendCommand();
+        s.destinationType = DestinationType.QUEUE;
+        s.destination = "grouped";
+        s.flags = SendCommand.FLAG_PERSISTENT;
+        s.priority(4);
+        for (int i = 0; i < 20; i++) {
+            s.producerId = i; // spread over the queue ids, so queue order alone would not keep a group together
+            s.message = Unpooled.wrappedBuffer(JmsConsumerClient.text("g" + i, "JMSXGroupID", i % 2 == 0 ? "even" : "odd"));
+            p.request(id -> s.frame(p.channel().alloc(), id)).get(10, TimeUnit.SECONDS).release();
+        }
+        JmsConsumerClient a = consumer(1, "grouped", 1);
+        Delivery first = a.next();
+        assertEquals("g0", first.text(), "a takes the first message and with it the group 'even'");
+        JmsConsumerClient b = consumer(2, "grouped", 100);
+        Set<String> odd = new HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            String t = b.next().text();
+            assertTrue(Integer.parseInt(t.substring(1)) % 2 == 1, "b only gets the group nobody owned: " + t);
+            odd.add(t);
+        }
+        assertNull(b.deliveries.poll(200, TimeUnit.MILLISECONDS), "the 'even' group belongs to a");
+        a.closeConsumer();
+        Set<String> even = new HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            String t = b.next().text();
+            assertTrue(Integer.parseInt(t.substring(1)) % 2 == 0, "after a closed, b owns 'even' too: " + t);
+            even.add(t);
+        }
+        assertEquals(10, odd.size());
+        assertEquals(10, even.size());
+    }
+
+    @Test
     void higherPrioritiesAreDeliveredFirst() throws Exception {
         sendWith("prio", 0, 1, "low");
         sendWith("prio", 0, 9, "urgent");
