@@ -51,14 +51,20 @@ public final class AdminHandler {
                 case CommandCode.ADMIN_PURGE -> {
                     AdminCommands.Target t = AdminCommands.Target.decode(frame.body(), command);
                     long purged = ctx.destinations().purge(t.type(), t.name());
+                    ctx.delivery().purged(ctx.destinations().get(new io.keel.broker.destination.DestinationId(t.type(),
+                            t.name())));
                     channel.writeAndFlush(AdminCommands.purgeResponse(channel.alloc(), id, purged));
                 }
                 case CommandCode.ADMIN_LIST -> {
                     Wire.end(frame.body(), "admin list");
                     List<AdminCommands.DestinationInfo> list = new ArrayList<>();
                     for (Destination d : ctx.destinations().all()) {
-                        list.add(new AdminCommands.DestinationInfo(d.id().type(), d.id().name(), d.queueCount(),
-                                d.depth(ctx.store()), d.consumers().get(), d.enqueuedCount()));
+                        // A queue consumed through the delivery engine: unsettled messages and leases.
+                        io.keel.broker.delivery.Subscription s = ctx.delivery().existingQueueSubscription(d.id());
+                        long depth = s != null ? s.depth(ctx.store()) : d.depth(ctx.store());
+                        long inFlight = s != null ? s.inFlight() : 0;
+                        list.add(new AdminCommands.DestinationInfo(d.id().type(), d.id().name(), d.queueCount(), depth,
+                                d.consumers().get(), d.enqueuedCount(), inFlight));
                     }
                     channel.writeAndFlush(AdminCommands.listResponse(channel.alloc(), id, list));
                 }

@@ -90,11 +90,11 @@ final class AdminCommand implements Callable<Integer> {
             return run(spec, parent.broker, CommandCode.ADMIN_LIST,
                     (c, id) -> AdminCommands.empty(c.channel().alloc(), CommandCode.ADMIN_LIST, 0, id), (f, out) -> {
                         List<AdminCommands.DestinationInfo> list = AdminCommands.decodeList(f.body());
-                        out.printf("%-6s %-40s %6s %12s %9s %12s%n", "TYPE", "NAME", "QUEUES", "DEPTH", "CONSUMERS",
-                                "ENQUEUED");
+                        out.printf("%-6s %-40s %6s %12s %9s %9s %12s%n", "TYPE", "NAME", "QUEUES", "DEPTH",
+                                "IN-FLIGHT", "CONSUMERS", "ENQUEUED");
                         for (AdminCommands.DestinationInfo d : list) {
-                            out.printf("%-6s %-40s %6d %12d %9d %12d%n", d.type().name().toLowerCase(Locale.ROOT),
-                                    d.name(), d.queueCount(), d.depth(), d.consumers(), d.enqueued());
+                            out.printf("%-6s %-40s %6d %12d %9d %9d %12d%n", d.type().name().toLowerCase(Locale.ROOT),
+                                    d.name(), d.queueCount(), d.depth(), d.inFlight(), d.consumers(), d.enqueued());
                         }
                     });
         }

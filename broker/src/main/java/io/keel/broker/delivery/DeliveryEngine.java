@@ -484,6 +484,25 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         }
     }
 
+    /** A destination was purged: its subscriptions drop what lies below the new floors. */
+    public void purged(Destination d) {
+        for (Subscription s : byId.values()) {
+            if (s.destination() == d) {
+                s.settleBelowFloors();
+            }
+        }
+    }
+
+    /** The subscription of a queue if it exists (never creates one). */
+    public Subscription existingQueueSubscription(DestinationId id) {
+        return queueSubscriptions.get(id);
+    }
+
+    /** Every subscription, for administration. */
+    public java.util.Collection<Subscription> subscriptions() {
+        return byId.values();
+    }
+
     public Subscription subscription(long id) {
         return byId.get(id);
     }

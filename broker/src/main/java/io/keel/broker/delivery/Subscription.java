@@ -213,6 +213,28 @@ public final class Subscription {
         return false;
     }
 
+    /** After a purge: everything below each store queue's new floor is settled. */
+    synchronized void settleBelowFloors() {
+        for (int sq = 0; sq < cursors.length; sq++) {
+            if (cursors[sq] != null) {
+                cursors[sq].settleBelow(destination.floor(sq));
+            }
+        }
+    }
+
+    /** Messages stored and not settled (acknowledged, expired, dead-lettered), over every store queue. */
+    public synchronized long depth(io.keel.store.MessageStore store) {
+        long depth = 0;
+        for (int sq = 0; sq < cursors.length; sq++) {
+            long max = destination.maxOffset(store, sq);
+            QueueCursor c = cursors[sq];
+            long start = c != null ? c.ackLevel() : Math.max(spec.startOffset(sq), destination.floor(sq));
+            long settledAbove = c != null ? c.settledSet().sizeAboveWatermark() : 0;
+            depth += Math.max(0, max - start - settledAbove);
+        }
+        return depth;
+    }
+
     /** Messages leased to consumers now. */
     public synchronized int inFlight() {
         int n = 0;

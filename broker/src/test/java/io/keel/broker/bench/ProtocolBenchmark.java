@@ -206,8 +206,8 @@ public final class ProtocolBenchmark {
         Histogram msync = mappedForces(base, 500);
         Histogram fdatasync = channelForces(base, 500);
         System.out.printf(Locale.ROOT, "%n== Baselines ==%n"
-                + "disk: 4 KiB written into a mapped file + MappedByteBuffer.force(range) (what the store's "
-                + "flusher does), %d samples: p50 %.0f us, p99 %.0f us, max %.0f us%n"
+                + "disk: 4 KiB written into a fresh page of a sparse mapped file + MappedByteBuffer.force(range) "
+                + "(what the store's flusher does), %d samples: p50 %.0f us, p99 %.0f us, max %.0f us%n"
                 + "disk: 4 KiB FileChannel.write + force(false) (fdatasync), %d samples: p50 %.0f us, p99 %.0f us, "
                 + "max %.0f us%n", msync.getTotalCount(), us(msync.getValueAtPercentile(50)),
                 us(msync.getValueAtPercentile(99)), us(msync.getMaxValue()), fdatasync.getTotalCount(),
@@ -219,7 +219,7 @@ public final class ProtocolBenchmark {
 
         Outcome rt;
         try (BenchBroker b = BenchBroker.start(base, "roundtrip")) {
-            System.out.printf(Locale.ROOT, "broker start (open the store, zero-fill a %s segment, bind): %d ms%n",
+            System.out.printf(Locale.ROOT, "broker start (open the store, create a %s segment, bind): %d ms%n",
                     SEGMENT_SIZE, b.startMillis);
             rt = RawPhases.roundTrips(b);
         }
@@ -233,17 +233,16 @@ public final class ProtocolBenchmark {
         result(PREFIX + "roundtrip_per_s", rt.perSecond(), 0);
     }
 
-    /** Latency (ns) of writing 4 KiB into a mapped file and forcing that range, at successive positions. */
+    /** Latency (ns) of writing 4 KiB into a fresh page of a sparse mapped file and forcing that range. */
     private static Histogram mappedForces(Path base, int samples) throws IOException {
         Path file = Files.createTempFile(base, "msync-", ".dat");
         int span = 4 << 20;
         byte[] page = new byte[4096];
         Histogram h = RawPhases.histogram();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
-            for (long pos = 0; pos < span; pos += ch.write(zeros.clear(), pos)) {
-                // allocate the blocks first, like the store's zero-filled segments
-            }
+            // Sparse, like the store's CommitLog segments (zeroFillSegments=false, the default): each
+            // page written below allocates its block, as appends into a fresh segment do.
+            ch.write(ByteBuffer.allocate(1), span - 1);
             ch.force(true);
             MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, span);
             for (int i = 0; i < samples + samples / 10; i++) {

@@ -64,13 +64,13 @@ class AdminCommandTest {
         }
         String[] list = admin("list");
         assertEquals("0", list[0], list[2]);
-        assertTrue(list[1].matches("(?s).*queue\\s+orders\\s+3\\s+5\\s+0\\s+5.*"), list[1]);
-        assertTrue(list[1].matches("(?s).*topic\\s+prices\\s+4\\s+0\\s+0\\s+0.*"), list[1]);
+        assertTrue(list[1].matches("(?s).*queue\\s+orders\\s+3\\s+5\\s+0\\s+0\\s+5.*"), list[1]);
+        assertTrue(list[1].matches("(?s).*topic\\s+prices\\s+4\\s+0\\s+0\\s+0\\s+0.*"), list[1]);
 
         String[] purge = admin("purge", "orders");
         assertEquals("0", purge[0], purge[2]);
         assertTrue(purge[1].contains("purged 5 messages"), purge[1]);
-        assertTrue(admin("list")[1].matches("(?s).*queue\\s+orders\\s+3\\s+0\\s+0\\s+5.*"));
+        assertTrue(admin("list")[1].matches("(?s).*queue\\s+orders\\s+3\\s+0\\s+0\\s+0\\s+5.*"));
 
         String[] stats = admin("stats");
         assertTrue(stats[1].contains("store.appendedRecords") && stats[1].contains("broker.destinations"), stats[1]);

@@ -20,7 +20,7 @@ import io.netty.buffer.ByteBufAllocator;
  *  ADMIN_PURGE  request:  type (byte) | name (s)                           response: purged (long)
  *  ADMIN_LIST   request:  empty     response: count (int) | count x DestinationInfo
  *  DestinationInfo:       type (byte) | name (s) | queueCount (int) | depth (long) | consumers (int)
- *                         | enqueued (long)
+ *                         | enqueued (long) | inFlight (long)
  *  ADMIN_STATS  request:  empty     response: count (int) | count x ( key (s) | value (s) )
  * </pre>
  */
@@ -58,7 +58,7 @@ public final class AdminCommands {
 
     /** One line of ADMIN_LIST. */
     public record DestinationInfo(DestinationType type, String name, int queueCount, long depth, int consumers,
-            long enqueued) {
+            long enqueued, long inFlight) {
     }
 
     public static ByteBuf listResponse(ByteBufAllocator alloc, int correlationId, List<DestinationInfo> list) {
@@ -72,19 +72,21 @@ public final class AdminCommands {
             b.writeLong(d.depth());
             b.writeInt(d.consumers());
             b.writeLong(d.enqueued());
+            b.writeLong(d.inFlight());
         }
         return FrameLayout.end(b);
     }
 
     public static List<DestinationInfo> decodeList(ByteBuf body) {
-        int n = Wire.readCount(body, 29, "admin list count");
+        int n = Wire.readCount(body, 37, "admin list count");
         List<DestinationInfo> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Wire.need(body, 1, "admin list type");
             DestinationType type = DestinationType.of(body.readByte());
             String name = Wire.readString(body, "admin list name");
-            Wire.need(body, 24, "admin list fields");
-            out.add(new DestinationInfo(type, name, body.readInt(), body.readLong(), body.readInt(), body.readLong()));
+            Wire.need(body, 32, "admin list fields");
+            out.add(new DestinationInfo(type, name, body.readInt(), body.readLong(), body.readInt(), body.readLong(),
+                    body.readLong()));
         }
         Wire.end(body, "admin list");
         return out;

@@ -207,7 +207,7 @@ class CommandCodecTest {
                 CommandCode.ADMIN_DELETE, 1), CommandCode.ADMIN_DELETE, 0, 1, b -> AdminCommands.Target.decode(b,
                 CommandCode.ADMIN_DELETE)));
         List<AdminCommands.DestinationInfo> list = List.of(new AdminCommands.DestinationInfo(DestinationType.TOPIC, "t",
-                2, 10, 1, 99));
+                2, 10, 1, 99, 3));
         assertEquals(list, decode(AdminCommands.listResponse(ALLOC, 1, list), CommandCode.ADMIN_LIST,
                 FrameLayout.FLAG_RESPONSE, 1, AdminCommands::decodeList));
         Map<String, String> stats = Map.of("k", "v");
