@@ -33,6 +33,8 @@ public final class AppendRecord {
     private long transactionId;
     private int systemType;
     private boolean awaitFlush = true;
+    private boolean deferred;
+    private boolean forward;
     private ByteBuffer payload;
 
     /** Clears every field back to its default, for reuse. */
@@ -48,6 +50,8 @@ public final class AppendRecord {
         transactionId = 0;
         systemType = 0;
         awaitFlush = true;
+        deferred = false;
+        forward = false;
         payload = null;
         return this;
     }
@@ -157,6 +161,32 @@ public final class AppendRecord {
         return this;
     }
 
+    public boolean deferred() {
+        return deferred;
+    }
+
+    /**
+     * Stores a message without a ConsumeQueue entry; a later {@link #forward} record makes it visible
+     * (delivery delay).
+     */
+    public AppendRecord deferred(boolean deferred) {
+        this.deferred = deferred;
+        return this;
+    }
+
+    public boolean forward() {
+        return forward;
+    }
+
+    /**
+     * Marks a message whose payload is a {@link io.keel.store.commitlog.ForwardRecord}: its ConsumeQueue
+     * entry makes the referenced body visible; {@link MessageStore#readMessage} follows it.
+     */
+    public AppendRecord forward(boolean forward) {
+        this.forward = forward;
+        return this;
+    }
+
     public boolean awaitFlush() {
         return awaitFlush;
     }
@@ -182,7 +212,8 @@ public final class AppendRecord {
     /** The record flags as laid down in {@link RecordLayout}. */
     public int flags() {
         int k = kind == Kind.SYSTEM ? RecordLayout.KIND_SYSTEM : RecordLayout.KIND_MESSAGE;
-        return RecordLayout.flags(k, txnState.ordinal(), kind == Kind.SYSTEM && indexed);
+        return RecordLayout.flags(k, txnState.ordinal(), kind == Kind.SYSTEM && indexed)
+                | (deferred ? RecordLayout.FLAG_DEFERRED : 0) | (forward ? RecordLayout.FLAG_FORWARD : 0);
     }
 
     /** Whether the record takes a queue offset: it will get a ConsumeQueue entry when dispatched. */

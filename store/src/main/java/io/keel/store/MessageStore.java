@@ -248,6 +248,25 @@ public final class MessageStore implements AutoCloseable {
         return new RecordSlice(segment, view.slice(rel, total));
     }
 
+    /**
+     * The message a ConsumeQueue entry makes visible: the record at {@code physicalOffset}, or, if it
+     * is a forwarding record, the body it points at (one hop). Close the slice when done.
+     */
+    public RecordSlice readMessage(long physicalOffset) {
+        RecordSlice slice = read(physicalOffset);
+        RecordView r = slice.record();
+        if (!r.isForward()) {
+            return slice;
+        }
+        long target;
+        try {
+            target = io.keel.store.commitlog.ForwardRecord.targetOffset(r.buffer(), r.payloadPosition());
+        } finally {
+            slice.close();
+        }
+        return read(target);
+    }
+
     private ConsumeQueue queue(QueueKey key) {
         ConsumeQueue q = queues.get(key);
         if (q == null) {

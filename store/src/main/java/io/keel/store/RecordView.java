@@ -42,6 +42,16 @@ public final class RecordView {
         return AppendRecord.TxnState.values()[RecordLayout.txnState(flags())];
     }
 
+    /** A message stored without a ConsumeQueue entry, made visible later by a forwarding record. */
+    public boolean isDeferred() {
+        return RecordLayout.isDeferred(flags());
+    }
+
+    /** A forwarding record: its payload points at the body it makes visible. */
+    public boolean isForward() {
+        return RecordLayout.isForward(flags());
+    }
+
     /** Whether the record has (or will get) a ConsumeQueue entry. */
     public boolean isIndexed() {
         return RecordLayout.isIndexed(flags()) && destinationLength() > 0;

@@ -127,7 +127,7 @@ public final class RawConsumer extends CreditedPusher {
                 continue;
             }
             for (int k = 0; k < n && creditMessages > 0 && creditBytes > 0; k++) {
-                try (RecordSlice s = store.read(batch.physicalOffset(k))) {
+                try (RecordSlice s = store.readMessage(batch.physicalOffset(k))) {
                     channel.write(Deliver.frame(channel.alloc(), id, q, batch.queueOffset(k), 1,
                             s.record().storeTimestamp(), s.payload()), channel.voidPromise());
                     creditBytes -= s.record().payloadLength();

@@ -59,12 +59,15 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     private final AtomicLong nextSubscriptionId = new AtomicLong(1);
     private final ScheduledExecutorService timer;
     private final SelectorCache selectors = new SelectorCache(1024);
+    private final DelayedDelivery delays;
 
     public DeliveryEngine(MessageStore store, DestinationRegistry destinations, DeliverySettings settings) {
         this.store = store;
         this.destinations = destinations;
         this.settings = settings;
+        this.delays = new DelayedDelivery(store);
         replay();
+        delays.start();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "keel-delivery-timer");
             t.setDaemon(true);
@@ -75,6 +78,11 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
 
     public DeliverySettings settings() {
         return settings;
+    }
+
+    /** The delivery-delay timer. */
+    public DelayedDelivery delays() {
+        return delays;
     }
 
     // ---- replay ----------------------------------------------------------------------------------
@@ -88,6 +96,8 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
                 if (r.isSystem() && StateRecord.isStateRecord(r.systemType())) {
                     records[0]++;
                     apply(r.systemType(), r.payload());
+                } else if (r.isDeferred() || r.isForward()) {
+                    delays.replay(r);
                 }
             }
         });
@@ -377,7 +387,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         if (store.readQueue(s.destination().key(sq), offset, 1, one) != 1) {
             return;
         }
-        try (RecordSlice slice = store.read(one.physicalOffset(0))) {
+        try (RecordSlice slice = store.readMessage(one.physicalOffset(0))) {
             AppendRecord copy = new AppendRecord().message(
                     dlq.key(Destination.storeQueueId(0, Destination.priorityOf(sq))), slice.payload());
             store.append(copy, new AppendCallback() {
@@ -510,5 +520,6 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        delays.close();
     }
 }

@@ -66,7 +66,7 @@ public final class QueueBrowser {
                     if (offset >= end || subscription.isSettled(sq, offset)) {
                         continue;
                     }
-                    try (RecordSlice slice = store.read(batch.physicalOffset(k))) {
+                    try (RecordSlice slice = store.readMessage(batch.physicalOffset(k))) {
                         ByteBuffer payload = slice.payload();
                         int count = subscription.deliveriesSoFar(sq, offset);
                         if (!expired(payload, now) && filter.matches(payload, payload.position(), payload.remaining(),

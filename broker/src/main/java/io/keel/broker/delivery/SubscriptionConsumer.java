@@ -161,7 +161,7 @@ public final class SubscriptionConsumer extends CreditedPusher {
         if (!subscription.isAvailable(sq, offset, now)) {
             return;
         }
-        try (RecordSlice slice = store.read(physicalOffset)) {
+        try (RecordSlice slice = store.readMessage(physicalOffset)) {
             ByteBuffer payload = slice.payload();
             int count = subscription.deliveriesSoFar(sq, offset) + 1;
             if (isExpired(payload, now)) {

@@ -43,7 +43,11 @@ public final class SendHandler {
     private final AppendRecord record = new AppendRecord();
     private long origin;
 
-    public SendHandler(MessageStore store, DestinationRegistry destinations, int maxMessageSize, Channel channel) {
+    private final io.keel.broker.delivery.DelayedDelivery delays;
+
+    public SendHandler(MessageStore store, DestinationRegistry destinations, int maxMessageSize, Channel channel,
+            io.keel.broker.delivery.DelayedDelivery delays) {
+        this.delays = delays;
         this.store = store;
         this.destinations = destinations;
         this.maxMessageSize = maxMessageSize;
@@ -60,7 +64,8 @@ public final class SendHandler {
         Wire.end(body, "send");
         try {
             Destination d = prepare();
-            store.append(record, new SendCallback(channel, correlationId, queueIdOf(d), d));
+            AppendCallback answer = new SendCallback(channel, correlationId, queueIdOf(d), d);
+            store.append(record, record.deferred() ? deferredThen(answer) : answer);
         } catch (Refused r) {
             channel.writeAndFlush(ErrorReply.frame(channel.alloc(), CommandCode.SEND, correlationId, r.code, r.getMessage()),
                     channel.voidPromise());
@@ -74,7 +79,8 @@ public final class SendHandler {
             command.decodeEntry(body);
             try {
                 Destination d = prepare();
-                store.append(record, answer.entry(i, queueIdOf(d), d));
+                AppendCallback entry = answer.entry(i, queueIdOf(d), d);
+                store.append(record, record.deferred() ? deferredThen(entry) : entry);
             } catch (Refused r) {
                 answer.refused(i, r.code, r.getMessage());
             }
@@ -83,6 +89,28 @@ public final class SendHandler {
     }
 
     /** The store queue: the producer's queue id (explicit, or its id modulo the queue count) and the priority band. */
+    /**
+     * For a message with a delivery delay: once stored (deferred, invisible), hand it to the timer,
+     * then answer the producer.
+     */
+    private AppendCallback deferredThen(AppendCallback answer) {
+        long due = command.deliveryTime;
+        io.keel.store.QueueKey key = record.queueKey();
+        long tag = origin;
+        return new AppendCallback() {
+            @Override
+            public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
+                delays.schedule(due, key, physicalOffset, size, tag);
+                answer.appended(physicalOffset, queueOffset, size, storeTimestamp);
+            }
+
+            @Override
+            public void failed(StoreException error) {
+                answer.failed(error);
+            }
+        };
+    }
+
     private int queueIdOf(Destination d) {
         int queueId = command.queueId >= 0 ? command.queueId : (int) Math.floorMod(command.producerId, (long) d.queueCount());
         return Destination.storeQueueId(queueId, command.priority());
@@ -108,7 +136,8 @@ public final class SendHandler {
         }
         record.reset().message(d.key(queueIdOf(d)), command.message.nioBuffer())
                 .producer(command.producerId, command.sequence).deliveryTime(command.deliveryTime)
-                .tagCode(origin).awaitFlush(command.persistent());
+                .tagCode(origin).awaitFlush(command.persistent())
+                .deferred(command.deliveryTime > System.currentTimeMillis());
         return d;
     }
 

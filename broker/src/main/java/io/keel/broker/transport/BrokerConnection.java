@@ -69,7 +69,8 @@ public final class BrokerConnection extends FrameHandler {
 
     @Override
     protected void onOpen() {
-        sends = new SendHandler(ctx.store(), ctx.destinations(), ctx.config().maxMessageSize(), channel);
+        sends = new SendHandler(ctx.store(), ctx.destinations(), ctx.config().maxMessageSize(), channel,
+                ctx.delivery().delays());
         sends.origin(ClientIds.origin(clientId, connectionId));
         ctx.connections().add(channel);
     }

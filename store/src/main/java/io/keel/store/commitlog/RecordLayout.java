@@ -31,7 +31,10 @@ import java.util.zip.CRC32C;
  *   <li>{@code crc32c}: CRC32C of bytes [0, 8) and [12, total): the whole record except the CRC field.</li>
  *   <li>{@code flg} (flags, 16 bits): bit 0 kind (0 message, 1 system); bits 2-3 transaction state
  *       ({@link #TXN_NONE}, {@link #TXN_PREPARED}, {@link #TXN_COMMIT}, {@link #TXN_ROLLBACK}); bit 4
- *       {@link #FLAG_INDEXED}: a system record that gets a ConsumeQueue entry.</li>
+ *       {@link #FLAG_INDEXED}: a system record that gets a ConsumeQueue entry; bit 5
+ *       {@link #FLAG_DEFERRED}: a message stored now and made visible later (delivery delay); bit 6
+ *       {@link #FLAG_FORWARD}: a message whose payload is a {@link ForwardRecord} pointing at the body
+ *       of a deferred or prepared message, which it makes visible without copying it.</li>
  *   <li>{@code dln}: length of the UTF-8 destination name (0 for system records without a queue).</li>
  *   <li>{@code queueOffset}: position of the record in its ConsumeQueue, or -1 when it has none.</li>
  *   <li>{@code physicalOffset}: the record's own offset in the CommitLog, checked on recovery.</li>
@@ -77,7 +80,9 @@ public final class RecordLayout {
     public static final int TXN_COMMIT = 2;
     public static final int TXN_ROLLBACK = 3;
     public static final int FLAG_INDEXED = 1 << 4;
-    private static final int KNOWN_FLAGS = KIND_MASK | TXN_MASK | FLAG_INDEXED;
+    public static final int FLAG_DEFERRED = 1 << 5;
+    public static final int FLAG_FORWARD = 1 << 6;
+    private static final int KNOWN_FLAGS = KIND_MASK | TXN_MASK | FLAG_INDEXED | FLAG_DEFERRED | FLAG_FORWARD;
 
     private RecordLayout() {
     }
@@ -89,6 +94,14 @@ public final class RecordLayout {
 
     public static int flags(int kind, int txnState, boolean indexed) {
         return kind | (txnState << TXN_SHIFT) | (indexed ? FLAG_INDEXED : 0);
+    }
+
+    public static boolean isDeferred(int flags) {
+        return (flags & FLAG_DEFERRED) != 0;
+    }
+
+    public static boolean isForward(int flags) {
+        return (flags & FLAG_FORWARD) != 0;
     }
 
     public static int kind(int flags) {
@@ -106,6 +119,9 @@ public final class RecordLayout {
     public static boolean isIndexed(int flags) {
         if (kind(flags) == KIND_SYSTEM) {
             return (flags & FLAG_INDEXED) != 0;
+        }
+        if (isDeferred(flags)) {
+            return false;
         }
         int txn = txnState(flags);
         return txn == TXN_NONE || txn == TXN_COMMIT;

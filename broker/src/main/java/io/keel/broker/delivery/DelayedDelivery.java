@@ -1,0 +1,121 @@
+package io.keel.broker.delivery;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.keel.store.AppendCallback;
+import io.keel.store.AppendRecord;
+import io.keel.store.MessageStore;
+import io.keel.store.QueueKey;
+import io.keel.store.RecordView;
+import io.keel.store.StoreException;
+import io.keel.store.commitlog.ForwardRecord;
+
+/**
+ * Delivery delay. A message with a delivery time in the future is stored deferred (no ConsumeQueue
+ * entry); this timer appends, no earlier than its delivery time, a forwarding record that makes it
+ * visible in its queue. The timer's state is derived from the log: at start, every deferred message
+ * without a forwarding record is scheduled again, so a restart neither loses nor duplicates one.
+ * Checked every 10 ms: a message is never early and at most a few ms late.
+ */
+public final class DelayedDelivery implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DelayedDelivery.class);
+
+    /** One deferred message. */
+    private record Pending(long due, QueueKey key, long bodyOffset, int bodySize, long tagCode) {
+    }
+
+    private final MessageStore store;
+    private final PriorityQueue<Pending> queue = new PriorityQueue<>((a, b) -> Long.compare(a.due, b.due));
+    /** Replay only: deferred bodies seen so far without a forwarding record, by body offset. */
+    private final Map<Long, Pending> unforwarded = new HashMap<>();
+    private final ScheduledExecutorService timer;
+    private final ByteBuffer forward = ByteBuffer.allocate(ForwardRecord.SIZE);
+    private final AppendRecord record = new AppendRecord();
+
+    public DelayedDelivery(MessageStore store) {
+        this.store = store;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "keel-delivery-delay");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Replay: a record of the log, in order. */
+    void replay(RecordView r) {
+        if (r.isDeferred()) {
+            unforwarded.put(r.physicalOffset(), new Pending(r.deliveryTime(), new QueueKey(r.destination(), r.queueId()),
+                    r.physicalOffset(), r.totalSize(), r.tagCode()));
+        } else if (r.isForward()) {
+            unforwarded.remove(ForwardRecord.targetOffset(r.buffer(), r.payloadPosition()));
+        }
+    }
+
+    /** After replay: schedules what is still deferred and starts the timer. */
+    void start() {
+        synchronized (this) {
+            queue.addAll(unforwarded.values());
+            if (!unforwarded.isEmpty()) {
+                LOG.info("delivery delay: {} messages still waiting for their delivery time", unforwarded.size());
+            }
+            unforwarded.clear();
+        }
+        timer.scheduleWithFixedDelay(this::fireDue, 10, 10, TimeUnit.MILLISECONDS);
+    }
+
+    /** A deferred message was stored; it becomes visible at {@code due}. */
+    public synchronized void schedule(long due, QueueKey key, long bodyOffset, int bodySize, long tagCode) {
+        queue.add(new Pending(due, key, bodyOffset, bodySize, tagCode));
+    }
+
+    public synchronized int pending() {
+        return queue.size();
+    }
+
+    private void fireDue() {
+        long now = System.currentTimeMillis();
+        while (true) {
+            Pending p;
+            synchronized (this) {
+                p = queue.peek();
+                if (p == null || p.due > now) {
+                    return;
+                }
+                queue.poll();
+            }
+            Pending fired = p;
+            ForwardRecord.encode(forward, p.bodyOffset, p.bodySize);
+            store.append(record.reset().message(p.key, forward).forward(true).tagCode(p.tagCode).awaitFlush(false),
+                    new AppendCallback() {
+                        @Override
+                        public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
+                        }
+
+                        @Override
+                        public void failed(StoreException error) {
+                            LOG.warn("delivery delay: cannot release the message at {}: {}; retrying",
+                                    fired.bodyOffset, error.getMessage());
+                            synchronized (DelayedDelivery.this) {
+                                queue.add(new Pending(System.currentTimeMillis() + 1000, fired.key, fired.bodyOffset,
+                                        fired.bodySize, fired.tagCode));
+                            }
+                        }
+                    });
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
