@@ -313,6 +313,12 @@ class QueueDeliveryTest {
         sendWith("prio", 0, 1, "low");
         sendWith("prio", 0, 9, "urgent");
         sendWith("prio", 0, 4, "normal");
+        // A send is answered once durable; it is dispatched (visible) right after. Priority orders what is
+        // visible when the consumer looks, so let all three become visible first.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (broker.store().dispatchedOffset() < broker.store().writtenOffset() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         JmsConsumerClient a = consumer(1, "prio", 10);
         assertEquals("urgent", a.next().text());
         assertEquals("normal", a.next().text());
