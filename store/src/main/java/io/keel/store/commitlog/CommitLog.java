@@ -122,6 +122,15 @@ public final class CommitLog {
         return waiters;
     }
 
+    /**
+     * Completes every append that awaited the flush and ends at or below {@code offset}. Called by the
+     * dispatcher once those records are dispatched, so that an acknowledged append is both durable
+     * (the dispatch watermark never passes the flushed offset under SYNC_FLUSH) and visible to readers.
+     */
+    public void completeWaitersUpTo(long offset) {
+        waiters.complete(offset);
+    }
+
     /** Stops accepting appends after an unrecoverable error (e.g. a failed force). */
     void fail(StoreException error) {
         if (failure == null) {
@@ -164,9 +173,11 @@ public final class CommitLog {
                 throw new StoreException("commit log: cannot write the record at offset " + physical + ": " + e, e);
             }
             if (await) {
-                waiters.add(cb, writtenOffset, physical, queueOffset, size, timestamp,
+                waiters.add(cb, physical + size, physical, queueOffset, size, timestamp,
                         System.nanoTime() + config.syncFlushTimeoutMillis() * 1_000_000L);
             }
+            // Published only now: a flush that sees the new end must find the waiter registered.
+            writtenOffset = physical + size;
         } catch (StoreException e) {
             error = e;
         } finally {
@@ -222,9 +233,10 @@ public final class CommitLog {
                     if (record.awaitFlush() && config.flushMode() == FlushMode.SYNC_FLUSH) {
                         awaited[i] = true;
                         anyAwait = true;
-                        waiters.add(cbs.get(i), writtenOffset, physical, q, size, timestamp,
+                        waiters.add(cbs.get(i), physical + size, physical, q, size, timestamp,
                                 System.nanoTime() + config.syncFlushTimeoutMillis() * 1_000_000L);
                     }
+                    writtenOffset = physical + size;
                 } catch (StoreException e) {
                     errors[i] = e;
                 }
@@ -377,7 +389,7 @@ public final class CommitLog {
             out.putInt(base + RecordLayout.CRC, RecordLayout.computeCrc(crc, out, base, size));
         }
         writePosition += size;
-        writtenOffset = physical + size;
+        // writtenOffset is published by the caller, after it registered any waiter.
     }
 
     private void writeThroughChannel(ByteBuffer payload, int payloadLength, int headerAndKey, int size)

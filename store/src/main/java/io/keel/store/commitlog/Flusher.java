@@ -11,9 +11,10 @@ import io.keel.store.StoreException;
 /**
  * The thread that forces the CommitLog to disk.
  *
- * <p>SYNC_FLUSH (group commit): whenever written data is not yet flushed it forces at once, then
- * completes every waiting append the force covered. No timer: the next force starts as soon as the
- * previous one ends, so under load one force serves every append written during the previous one.
+ * <p>SYNC_FLUSH (group commit): whenever written data is not yet flushed it forces at once and wakes
+ * the dispatcher, which completes every waiting append the force covered once it is dispatched. No
+ * timer: the next force starts as soon as the previous one ends, so under load one force serves every
+ * append written during the previous one.
  *
  * <p>ASYNC_FLUSH: forces every {@code asyncFlushIntervalMillis}.
  *
@@ -83,11 +84,11 @@ public final class Flusher implements Runnable {
         return !running;
     }
 
+    /** Forces, then wakes the dispatcher, which completes the waiting appends once they are visible. */
     private void flushOnce() throws IOException {
         long target = log.writtenOffset();
         if (target > log.flushedOffset()) {
             log.forceUpTo(target);
-            log.waiters().complete(log.flushedOffset());
             afterFlush.run();
         }
     }

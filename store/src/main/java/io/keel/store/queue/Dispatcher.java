@@ -86,6 +86,7 @@ public final class Dispatcher implements Runnable {
                 if (target > dispatchedOffset) {
                     dispatchUpTo(target);
                 } else {
+                    log.completeWaitersUpTo(dispatchedOffset); // any waiter registered just after a batch
                     wakeup.await(IDLE_PARK_NANOS, hasWork);
                 }
             } catch (IOException | RuntimeException e) {
@@ -139,6 +140,7 @@ public final class Dispatcher implements Runnable {
         for (DispatchListener l : listeners) {
             l.onBatchDispatched(pos);
         }
+        log.completeWaitersUpTo(pos);
     }
 
     public void stop() {
