@@ -29,7 +29,7 @@ import io.netty.channel.epoll.Epoll;
  * The broker's raw protocol path, without the JMS client: an in-process broker on loopback, producers
  * sending 1 KiB messages over {@code ProtocolClient}, 1 and 16 producers, persistent (SYNC_FLUSH group
  * commit) and not. Per case: (a) synchronous send latency and rate, (b) pipelined throughput, (c) end
- * to end through one credit-based consumer. Also the disk's fsync latency and the loopback round trip
+ * to end through one credit-based consumer, with the producers of (b) and, (c'), of (a). Also the disk's fsync latency and the loopback round trip
  * of a request the broker answers from memory, as baselines in the same run. Every phase gets a fresh
  * broker in a fresh data directory. Prints tables, then one {@code RESULT name=value} line per figure.
  * Not a test (surefire ignores it); docs/benchmarks.md has the command and the meaning of each figure.
@@ -76,14 +76,15 @@ public final class ProtocolBenchmark {
         try {
             describeMachine(base);
             baselines(base);
-            System.out.printf(Locale.ROOT, "%n== Cases: %d-byte messages to one queue ('%s', 4 queue ids; producer i "
-                    + "has producer id i, so 16 producers spread over all 4 and 1 producer uses one), each producer "
+            System.out.printf(Locale.ROOT, "%n== Cases: %d-byte messages to one queue ('%s', %d queue ids; producer i "
+                    + "has producer id i, so producer ids spread over the queue ids modulo their count), each producer "
                     + "on its own connection. sync = one SEND outstanding per producer; pipelined = up to %d "
                     + "unanswered SENDs per producer; e2e = pipelined producers + 1 consumer of the queue (credit %d "
                     + "messages, re-granted every %d received), msgs/s = deliveries received, latency = receive "
                     + "time - send time written into the message; e2e-sync = the same with synchronous "
-                    + "producers (a load the consumer can follow). MB = 10^6 payload bytes. Latencies in us. ==%n", MESSAGE_SIZE, BenchBroker.QUEUE,
-                    INFLIGHT, CREDIT, Math.max(1, CREDIT / 4));
+                    + "producers (a load the consumer can follow). MB = 10^6 payload bytes. Latencies in us. ==%n",
+                    MESSAGE_SIZE, BenchBroker.QUEUE, BenchBroker.config(base).defaultQueueCount(), INFLIGHT, CREDIT,
+                    Math.max(1, CREDIT / 4));
             System.out.printf(Locale.ROOT, "%-13s %4s %-9s %10s %8s %8s %8s %8s %8s %8s %6s  %s%n", "mode", "prod",
                     "phase", "msgs/s", "MB/s", "p50", "p99", "p99.9", "max", "mean", "errors", "remarks");
             for (String mode : PERSISTENCE.split(",")) {

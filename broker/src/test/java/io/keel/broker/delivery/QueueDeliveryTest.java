@@ -5,20 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.keel.broker.Broker;
-import io.keel.broker.config.BrokerConfig;
 import io.keel.broker.delivery.JmsConsumerClient.Delivery;
 import io.keel.protocol.DestinationType;
 import io.keel.protocol.client.ProtocolClient;
@@ -26,32 +21,7 @@ import io.keel.protocol.command.SendCommand;
 import io.netty.buffer.Unpooled;
 
 /** Queue semantics through the protocol: competing consumers, acks, returns, counts, DLQ, expiry, restarts. */
-class QueueDeliveryTest {
-
-    @TempDir
-    Path dir;
-    private Broker broker;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    private static BrokerConfig config(Path dir) {
-        return BrokerConfig.defaults().set("dataDir", dir.toString()).set("brokerPort", "0").set("nameServerPort", "0")
-                .set("segmentSize", "4m").set("maxMessageSize", "1m").set("ioThreads", "2");
-    }
-
-    @BeforeEach
-    void start() {
-        broker = Broker.start(config(dir));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
+class QueueDeliveryTest extends BrokerTestBase {
 
     private ProtocolClient connect() {
         ProtocolClient c = ProtocolClient.connect("127.0.0.1", broker.brokerPort(), ProtocolClient.Options.defaults());
@@ -335,10 +305,7 @@ class QueueDeliveryTest {
         a.ack(r0);
         a.release(r1);
         broker.close();
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-        open.clear();
+        closeConnections();
         broker = Broker.start(config(dir));
         JmsConsumerClient b = consumer(2, "restart", 10);
         List<String> after = new ArrayList<>();

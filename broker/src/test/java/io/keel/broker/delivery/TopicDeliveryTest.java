@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,13 +12,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.keel.broker.Broker;
-import io.keel.broker.config.BrokerConfig;
 import io.keel.protocol.DestinationType;
 import io.keel.protocol.client.ProtocolClient;
 import io.keel.protocol.client.RemoteError;
@@ -32,32 +27,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 /** Topic subscriptions through the protocol: fan-out, durable, shared, replacement, unsubscribe. */
-class TopicDeliveryTest {
-
-    @TempDir
-    Path dir;
-    private Broker broker;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    private static BrokerConfig config(Path dir) {
-        return BrokerConfig.defaults().set("dataDir", dir.toString()).set("brokerPort", "0").set("nameServerPort", "0")
-                .set("segmentSize", "4m").set("maxMessageSize", "1m").set("ioThreads", "2");
-    }
-
-    @BeforeEach
-    void start() {
-        broker = Broker.start(config(dir));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
+class TopicDeliveryTest extends BrokerTestBase {
 
     private ProtocolClient connect(String clientId) {
         ProtocolClient c = ProtocolClient.connect("127.0.0.1", broker.brokerPort(),
@@ -118,10 +88,7 @@ class TopicDeliveryTest {
         c.closeConsumer();
         publish("d2", "d3");
         broker.close();
-        for (AutoCloseable o : open) {
-            o.close();
-        }
-        open.clear();
+        closeConnections();
         broker = Broker.start(config(dir));
         JmsConsumerClient again = subscriber("client-1", 2, CreateConsumer.KIND_DURABLE, "daily", null);
         assertEquals(List.of("d2", "d3"), take(again, 2));

@@ -1,0 +1,47 @@
+package io.keel.broker.delivery;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.keel.broker.Broker;
+import io.keel.broker.config.BrokerConfig;
+
+/** An in-process broker on ephemeral ports per test, and the connections the test opened, closed after it. */
+abstract class BrokerTestBase {
+
+    @TempDir
+    Path dir;
+    Broker broker;
+    final List<AutoCloseable> open = new ArrayList<>();
+
+    static BrokerConfig config(Path dir) {
+        return BrokerConfig.defaults().set("dataDir", dir.toString()).set("brokerPort", "0").set("nameServerPort", "0")
+                .set("segmentSize", "4m").set("maxMessageSize", "1m").set("ioThreads", "2");
+    }
+
+    @BeforeEach
+    void startBroker() {
+        broker = Broker.start(config(dir));
+    }
+
+    @AfterEach
+    void stopBroker() throws Exception {
+        closeConnections();
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /** Closes every connection the test opened (e.g. before restarting the broker). */
+    void closeConnections() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        open.clear();
+    }
+}
