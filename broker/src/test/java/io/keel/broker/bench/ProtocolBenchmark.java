@@ -29,10 +29,11 @@ import io.netty.channel.epoll.Epoll;
  * The broker's raw protocol path, without the JMS client: an in-process broker on loopback, producers
  * sending 1 KiB messages over {@code ProtocolClient}, 1 and 16 producers, persistent (SYNC_FLUSH group
  * commit) and not. Per case: (a) synchronous send latency and rate, (b) pipelined throughput, (c) end
- * to end through one credit-based consumer, with the producers of (b) and, (c'), of (a). Also the disk's fsync latency and the loopback round trip
- * of a request the broker answers from memory, as baselines in the same run. Every phase gets a fresh
- * broker in a fresh data directory. Prints tables, then one {@code RESULT name=value} line per figure.
- * Not a test (surefire ignores it); docs/benchmarks.md has the command and the meaning of each figure.
+ * to end through one credit-based consumer, with the producers of (b) and, (c'), of (a). Also the
+ * disk's fsync latency and the loopback round trip of a request the broker answers from memory, as
+ * baselines in the same run. Every phase gets a fresh broker in a fresh data directory. Prints
+ * tables, then one {@code RESULT name=value} line per figure. Not a test (surefire ignores it);
+ * docs/benchmarks.md has the command and the meaning of each figure.
  *
  * <p>System properties: bench.seconds (measured per phase, default 5), bench.warmup (default 1),
  * bench.quick (1 s per phase, 0.5 s warm-up), bench.dir (parent of the data directories, default
@@ -139,9 +140,8 @@ public final class ProtocolBenchmark {
                 StoreMetrics e = atEnd.get();
                 long forces = e.flushes() - s.flushes();
                 long appends = e.appendedRecords() - s.appendedRecords();
-                double meanUs = forces == 0 ? 0
-                        : ((double) e.averageFlushMicros() * e.flushes() - (double) s.averageFlushMicros() * s.flushes())
-                                / forces;
+                double meanUs = forces == 0 ? 0 : ((double) e.averageFlushMicros() * e.flushes()
+                        - (double) s.averageFlushMicros() * s.flushes()) / forces;
                 store = String.format(Locale.ROOT, "store in the interval: %d appends, %d forces (%.1f appends/force, "
                         + "mean %.0f us); slowest force since start %d us", appends, forces,
                         forces == 0 ? 0.0 : (double) appends / forces, meanUs, all.maxFlushMicros());

@@ -369,7 +369,8 @@ final class RawPhases {
                 ungrantedMessages++;
                 ungrantedBytes += deliver.message.readableBytes();
                 if (ungrantedMessages >= regrantEvery) {
-                    client.send(new Credit(CONSUMER_ID, ungrantedMessages, ungrantedBytes).frame(client.channel().alloc()));
+                    client.send(new Credit(CONSUMER_ID, ungrantedMessages, ungrantedBytes)
+                            .frame(client.channel().alloc()));
                     ungrantedMessages = 0;
                     ungrantedBytes = 0;
                 }

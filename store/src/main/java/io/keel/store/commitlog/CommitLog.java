@@ -424,7 +424,9 @@ public final class CommitLog {
     }
 
     private void afterWrite(boolean awaitingFlush) {
-        if (awaitingFlush) {
+        // Under SYNC_FLUSH readers see only forced data, so even an append that does not wait for the
+        // force (a non-persistent message) must wake the flusher, or it stays invisible up to a park.
+        if (awaitingFlush || config.flushMode() == FlushMode.SYNC_FLUSH) {
             flusherWakeup.signal();
         }
         Wakeup listener = writeListener;
