@@ -100,65 +100,58 @@ final class AdminCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a queue (or a topic with --topic).")
-    static final class Create implements Callable<Integer> {
+    /** The destination a subcommand acts on: its name and whether it is a topic. */
+    static final class DestinationArg {
+        @Parameters(index = "0", description = "destination name")
+        String name;
+        @Option(names = "--topic", description = "the destination is a topic (default: a queue)")
+        boolean topic;
+
+        String describe() {
+            return (topic ? "topic" : "queue") + " '" + name + "'";
+        }
+    }
+
+    /** A subcommand that sends one request naming a destination and prints the answer. */
+    abstract static class DestinationCommand implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
         @CommandLine.ParentCommand
         AdminCommand parent;
-        @Parameters(index = "0", description = "destination name")
-        String name;
-        @Option(names = "--topic", description = "create a topic instead of a queue")
-        boolean topic;
+        @CommandLine.Mixin
+        DestinationArg destination;
+
+        int send(short command, int queues, java.util.function.BiConsumer<Frame, PrintWriter> print) {
+            return run(spec, parent.broker, command, (c, id) -> new AdminCommands.Target(type(destination.topic),
+                    destination.name, queues).frame(c.channel().alloc(), command, id), print);
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a queue (or a topic with --topic).")
+    static final class Create extends DestinationCommand {
         @Option(names = "--queues", description = "queue ids (default: the broker's defaultQueueCount)", defaultValue = "0")
         int queues;
 
         @Override
         public Integer call() {
-            return run(spec, parent.broker, CommandCode.ADMIN_CREATE,
-                    (c, id) -> new AdminCommands.Target(type(topic), name, queues).frame(c.channel().alloc(),
-                            CommandCode.ADMIN_CREATE, id),
-                    (f, out) -> out.println("created " + (topic ? "topic" : "queue") + " '" + name + "'"));
+            return send(CommandCode.ADMIN_CREATE, queues, (f, out) -> out.println("created " + destination.describe()));
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a destination and its messages.")
-    static final class Delete implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @CommandLine.ParentCommand
-        AdminCommand parent;
-        @Parameters(index = "0", description = "destination name")
-        String name;
-        @Option(names = "--topic", description = "the destination is a topic")
-        boolean topic;
-
+    static final class Delete extends DestinationCommand {
         @Override
         public Integer call() {
-            return run(spec, parent.broker, CommandCode.ADMIN_DELETE,
-                    (c, id) -> new AdminCommands.Target(type(topic), name, 0).frame(c.channel().alloc(),
-                            CommandCode.ADMIN_DELETE, id),
-                    (f, out) -> out.println("deleted " + (topic ? "topic" : "queue") + " '" + name + "'"));
+            return send(CommandCode.ADMIN_DELETE, 0, (f, out) -> out.println("deleted " + destination.describe()));
         }
     }
 
     @Command(name = "purge", mixinStandardHelpOptions = true, description = "Drop every stored message of a destination.")
-    static final class Purge implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @CommandLine.ParentCommand
-        AdminCommand parent;
-        @Parameters(index = "0", description = "destination name")
-        String name;
-        @Option(names = "--topic", description = "the destination is a topic")
-        boolean topic;
-
+    static final class Purge extends DestinationCommand {
         @Override
         public Integer call() {
-            return run(spec, parent.broker, CommandCode.ADMIN_PURGE,
-                    (c, id) -> new AdminCommands.Target(type(topic), name, 0).frame(c.channel().alloc(),
-                            CommandCode.ADMIN_PURGE, id),
-                    (f, out) -> out.println("purged " + f.body().readLong() + " messages from '" + name + "'"));
+            return send(CommandCode.ADMIN_PURGE, 0, (f, out) -> out.println("purged " + f.body().readLong()
+                    + " messages from '" + destination.name + "'"));
         }
     }
 
