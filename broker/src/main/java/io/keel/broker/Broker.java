@@ -52,9 +52,7 @@ public final class Broker implements AutoCloseable {
     private Broker(BrokerConfig config) throws IOException {
         this.config = config;
         Path data = config.dataDir();
-        StoreConfig sc = new StoreConfig(data.resolve("store")).segmentSize(config.segmentSize())
-                .maxRecordSize(Math.min(config.maxMessageSize() + 4096, config.segmentSize() - 8))
-                .flushMode(config.flushMode()).diskUsageLimit(config.diskUsageLimit());
+        StoreConfig sc = config.storeConfig();
         MessageStore s;
         try {
             s = MessageStore.open(sc);

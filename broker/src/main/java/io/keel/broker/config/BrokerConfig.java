@@ -290,4 +290,11 @@ public final class BrokerConfig {
     public int ioThreads() {
         return intValue("ioThreads");
     }
+
+    /** The configuration of the broker's store (in {@code dataDir/store}). */
+    public io.keel.store.StoreConfig storeConfig() {
+        return new io.keel.store.StoreConfig(dataDir().resolve("store")).segmentSize(segmentSize())
+                .maxRecordSize(Math.min(maxMessageSize() + 4096, segmentSize() - 8))
+                .flushMode(flushMode()).diskUsageLimit(diskUsageLimit());
+    }
 }

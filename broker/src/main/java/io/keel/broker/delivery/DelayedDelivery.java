@@ -35,7 +35,9 @@ public final class DelayedDelivery implements AutoCloseable {
     }
 
     private final MessageStore store;
-    private final PriorityQueue<Pending> queue = new PriorityQueue<>((a, b) -> Long.compare(a.due, b.due));
+    /** By due time, then log order (the send order of a transaction's messages). */
+    private final PriorityQueue<Pending> queue = new PriorityQueue<>((a, b) -> a.due != b.due ? Long.compare(a.due, b.due)
+            : Long.compare(a.bodyOffset, b.bodyOffset));
     /** Replay only: deferred bodies seen so far without a forwarding record, by body offset. */
     private final Map<Long, Pending> unforwarded = new HashMap<>();
     private final ScheduledExecutorService timer;
@@ -59,6 +61,14 @@ public final class DelayedDelivery implements AutoCloseable {
         } else if (r.isForward()) {
             unforwarded.remove(ForwardRecord.targetOffset(r.buffer(), r.payloadPosition()));
         }
+    }
+
+    /**
+     * Replay: a committed transaction's send; due for a forwarding record (at once, or at its delivery
+     * time) unless one follows in the log. This is what completes a commit a crash cut short.
+     */
+    void replayCommitted(long deliveryTime, QueueKey key, long bodyOffset, int bodySize, long tagCode) {
+        unforwarded.put(bodyOffset, new Pending(deliveryTime, key, bodyOffset, bodySize, tagCode));
     }
 
     /** After replay: schedules what is still deferred and starts the timer. */

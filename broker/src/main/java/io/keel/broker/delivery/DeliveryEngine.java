@@ -57,15 +57,19 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         }
     }
     private final AtomicLong nextSubscriptionId = new AtomicLong(1);
+    /** Lease holders: consumers and transactions, unique in this broker process (never 0 or negative). */
+    private final AtomicLong nextLeaseHolder = new AtomicLong(1);
     private final ScheduledExecutorService timer;
     private final SelectorCache selectors = new SelectorCache(1024);
     private final DelayedDelivery delays;
+    private final TransactionCoordinator transactions;
 
     public DeliveryEngine(MessageStore store, DestinationRegistry destinations, DeliverySettings settings) {
         this.store = store;
         this.destinations = destinations;
         this.settings = settings;
         this.delays = new DelayedDelivery(store);
+        this.transactions = new TransactionCoordinator(this, store, delays);
         replay();
         delays.start();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -74,6 +78,11 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
             return t;
         });
         timer.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** A new broker-wide lease holder id, for a consumer or a transaction. */
+    public long newLeaseHolder() {
+        return nextLeaseHolder.getAndIncrement();
     }
 
     public DeliverySettings settings() {
@@ -96,6 +105,9 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
                 if (r.isSystem() && StateRecord.isStateRecord(r.systemType())) {
                     records[0]++;
                     apply(r.systemType(), r.payload());
+                } else if (r.isSystem() && r.systemType() == TransactionRecord.COMMIT) {
+                    records[0]++;
+                    transactions.replayCommit(r.physicalOffset(), r.payload());
                 } else if (r.isDeferred() || r.isForward()) {
                     delays.replay(r);
                 }
@@ -297,7 +309,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         Subscription s = c.subscription();
         s.removeConsumer(c);
         s.destination().consumers().decrementAndGet();
-        if (s.releaseGroups(c.id())) {
+        if (s.releaseGroups(c.holder())) {
             for (SubscriptionConsumer other : s.consumers()) {
                 other.rescan(); // messages of the freed groups were skipped by the others
             }
@@ -313,7 +325,14 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
                 }
             }
         }
-        returned(s, s.releaseConsumer(c.id(), System.currentTimeMillis() + settings.redeliveryDelayMillis()));
+        returned(s, s.releaseConsumer(c.holder(), System.currentTimeMillis() + settings.redeliveryDelayMillis()));
+    }
+
+    // ---- local transactions -------------------------------------------------------------------------
+
+    /** Local transactions: acknowledgement into a transaction, commit, rollback. */
+    public TransactionCoordinator transactions() {
+        return transactions;
     }
 
     // ---- acknowledgements and returns ------------------------------------------------------------------
@@ -327,7 +346,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         StateRecord.Entries settled = new StateRecord.Entries(s.spec().id(), count);
         for (int i = 0; i < count; i++) {
             if (storeQueueIds[i] >= 0 && storeQueueIds[i] < s.destination().storeQueueCount()
-                    && s.settle(storeQueueIds[i], offsets[i], c.id())) {
+                    && s.settle(storeQueueIds[i], offsets[i], c.holder())) {
                 settled.add(storeQueueIds[i], offsets[i], StateRecord.SETTLED_ACK);
             }
         }
@@ -342,7 +361,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         List<Subscription.Returned> back = new java.util.ArrayList<>();
         for (int i = 0; i < count; i++) {
             if (storeQueueIds[i] >= 0 && storeQueueIds[i] < s.destination().storeQueueCount()) {
-                int deliveries = s.release(storeQueueIds[i], offsets[i], c.id(), at);
+                int deliveries = s.release(storeQueueIds[i], offsets[i], c.holder(), at);
                 if (deliveries > 0) {
                     back.add(new Subscription.Returned(storeQueueIds[i], offsets[i], deliveries));
                 }
@@ -352,7 +371,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     }
 
     /** Records returns and moves messages delivered too often to the dead-letter queue. */
-    private void returned(Subscription s, List<Subscription.Returned> back) {
+    void returned(Subscription s, List<Subscription.Returned> back) {
         if (back.isEmpty()) {
             return;
         }

@@ -91,6 +91,20 @@ public final class QueueCursor {
         return count;
     }
 
+    /**
+     * Moves a lease from one holder to another (a consumer's delivery joins a transaction); the new
+     * lease never expires, since the transaction ends with its connection anyway. Returns whether
+     * {@code offset} was leased to {@code from}.
+     */
+    public boolean transfer(long offset, long from, long to) {
+        Lease l = leases.get(offset);
+        if (l == null || l.holder() != from) {
+            return false;
+        }
+        leases.put(offset, new Lease(to, l.deliveryCount(), 0));
+        return true;
+    }
+
     /** Acknowledged (or expired, or moved to a dead-letter queue): never delivered again. */
     public boolean settle(long offset) {
         leases.remove(offset);
@@ -126,7 +140,7 @@ public final class QueueCursor {
         List<Long> released = new ArrayList<>();
         for (Iterator<Map.Entry<Long, Lease>> it = leases.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Long, Lease> e = it.next();
-            if (e.getValue().consumerId() == consumerId) {
+            if (e.getValue().holder() == consumerId) {
                 it.remove();
                 returnedCounts.put(e.getKey(), e.getValue().deliveryCount());
                 redeliveries.put(e.getKey(), availableAtMillis);

@@ -102,10 +102,15 @@ public final class Subscription {
     synchronized boolean settle(int storeQueueId, long offset, long consumerId) {
         QueueCursor c = cursor(storeQueueId);
         Lease l = c.lease(offset);
-        if (consumerId >= 0 && (l == null || l.consumerId() != consumerId)) {
+        if (consumerId >= 0 && (l == null || l.holder() != consumerId)) {
             return false;
         }
         return c.settle(offset);
+    }
+
+    /** Moves the lease of one message from holder {@code from} to {@code to}; returns whether it was held by {@code from}. */
+    synchronized boolean transfer(int storeQueueId, long offset, long from, long to) {
+        return cursor(storeQueueId).transfer(offset, from, to);
     }
 
     /** Settles unconditionally (expiry, dead-letter move, replay). */
@@ -117,7 +122,7 @@ public final class Subscription {
     synchronized int release(int storeQueueId, long offset, long consumerId, long availableAtMillis) {
         QueueCursor c = cursor(storeQueueId);
         Lease l = c.lease(offset);
-        if (l == null || l.consumerId() != consumerId) {
+        if (l == null || l.holder() != consumerId) {
             return 0;
         }
         return c.release(offset, availableAtMillis);

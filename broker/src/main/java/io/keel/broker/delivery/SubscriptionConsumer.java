@@ -27,7 +27,13 @@ public final class SubscriptionConsumer extends CreditedPusher {
     /** No noLocal filtering. */
     public static final long NO_ORIGIN = 0;
 
+    /** The consumer id the client chose (unique on its connection only); DELIVER frames carry it. */
     private final long id;
+    /**
+     * The broker-wide identity of this consumer as a lease holder: clients number their consumers
+     * per connection, so two connections' "consumer 1" on one queue must not share leases.
+     */
+    private final long holder;
     private final MessageStore store;
     private final DeliveryEngine engine;
     private final Subscription subscription;
@@ -46,6 +52,7 @@ public final class SubscriptionConsumer extends CreditedPusher {
             MessageFilter filter, long noLocalOrigin, int creditMessages, long creditBytes) {
         super(channel, creditMessages, creditBytes);
         this.id = id;
+        this.holder = engine.newLeaseHolder();
         this.noLocalOrigin = noLocalOrigin;
         this.store = store;
         this.engine = engine;
@@ -58,6 +65,11 @@ public final class SubscriptionConsumer extends CreditedPusher {
 
     public long id() {
         return id;
+    }
+
+    /** The broker-wide lease holder id of this consumer (never the client's consumer id). */
+    public long holder() {
+        return holder;
     }
 
     public Subscription subscription() {
@@ -172,10 +184,10 @@ public final class SubscriptionConsumer extends CreditedPusher {
                 return;
             }
             String group = groupOf(payload);
-            if (group != null && !subscription.claimGroup(group, id)) {
+            if (group != null && !subscription.claimGroup(group, holder)) {
                 return; // the group belongs to another consumer of this subscription
             }
-            int leased = subscription.lease(sq, offset, id, now, engine.settings().leaseMillis());
+            int leased = subscription.lease(sq, offset, holder, now, engine.settings().leaseMillis());
             if (leased == 0) {
                 return;
             }

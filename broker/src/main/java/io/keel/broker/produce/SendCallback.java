@@ -19,8 +19,11 @@ final class SendCallback implements AppendCallback {
     private final int correlationId;
     private final int queueId;
     private final Destination destination;
+    /** False for a prepared message of a transaction: it counts as enqueued when the transaction commits. */
+    private final boolean visible;
 
-    SendCallback(Channel channel, int correlationId, int queueId, Destination destination) {
+    SendCallback(Channel channel, int correlationId, int queueId, Destination destination, boolean visible) {
+        this.visible = visible;
         this.channel = channel;
         this.correlationId = correlationId;
         this.queueId = queueId;
@@ -29,7 +32,9 @@ final class SendCallback implements AppendCallback {
 
     @Override
     public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
-        destination.enqueued();
+        if (visible) {
+            destination.enqueued();
+        }
         if (channel.isActive()) {
             channel.writeAndFlush(SendResult.frame(channel.alloc(), correlationId, queueId, queueOffset, storeTimestamp),
                     channel.voidPromise());

@@ -4,6 +4,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.keel.broker.destination.Destination;
 import io.keel.broker.destination.DestinationRegistry;
+import io.keel.broker.delivery.LocalTransactions;
+import io.keel.broker.delivery.Transaction;
 import io.keel.protocol.command.CommandCode;
 import io.keel.protocol.command.ErrorCode;
 import io.keel.protocol.command.ErrorReply;
@@ -44,10 +46,14 @@ public final class SendHandler {
     private long origin;
 
     private final io.keel.broker.delivery.DelayedDelivery delays;
+    private final LocalTransactions transactions;
+    /** The transaction of the entry being handled, or null. */
+    private Transaction transaction;
 
     public SendHandler(MessageStore store, DestinationRegistry destinations, int maxMessageSize, Channel channel,
-            io.keel.broker.delivery.DelayedDelivery delays) {
+            io.keel.broker.delivery.DelayedDelivery delays, LocalTransactions transactions) {
         this.delays = delays;
+        this.transactions = transactions;
         this.store = store;
         this.destinations = destinations;
         this.maxMessageSize = maxMessageSize;
@@ -64,9 +70,10 @@ public final class SendHandler {
         Wire.end(body, "send");
         try {
             Destination d = prepare();
-            AppendCallback answer = new SendCallback(channel, correlationId, queueIdOf(d), d);
-            store.append(record, record.deferred() ? deferredThen(answer) : answer);
+            AppendCallback answer = new SendCallback(channel, correlationId, queueIdOf(d), d, transaction == null);
+            store.append(record, wrap(d, answer));
         } catch (Refused r) {
+            doomTransaction(r);
             channel.writeAndFlush(ErrorReply.frame(channel.alloc(), CommandCode.SEND, correlationId, r.code, r.getMessage()),
                     channel.voidPromise());
         }
@@ -79,16 +86,54 @@ public final class SendHandler {
             command.decodeEntry(body);
             try {
                 Destination d = prepare();
-                AppendCallback entry = answer.entry(i, queueIdOf(d), d);
-                store.append(record, record.deferred() ? deferredThen(entry) : entry);
+                AppendCallback entry = answer.entry(i, queueIdOf(d), d, transaction == null);
+                store.append(record, wrap(d, entry));
             } catch (Refused r) {
+                doomTransaction(r);
                 answer.refused(i, r.code, r.getMessage());
             }
         }
         Wire.end(body, "send batch");
     }
 
-    /** The store queue: the producer's queue id (explicit, or its id modulo the queue count) and the priority band. */
+    /** A refused send of a transaction: the transaction can only roll back (committing would lose the message). */
+    private void doomTransaction(Refused r) {
+        if (command.transactionId != 0) {
+            transactions.begin(command.transactionId).markRollbackOnly("a send was refused: " + r.getMessage());
+        }
+    }
+
+    /** The callback of the current entry: as is, or first handing a deferred message to the timer or a prepared one to its transaction. */
+    private AppendCallback wrap(Destination d, AppendCallback answer) {
+        if (transaction != null) {
+            return preparedThen(transaction, d, answer);
+        }
+        return record.deferred() ? deferredThen(answer) : answer;
+    }
+
+    /**
+     * For a message of a transaction: once stored (prepared, invisible, not forced: the commit's force
+     * covers it), it joins the transaction; then the producer is answered. If it cannot be stored the
+     * transaction can only roll back: committing without it would lose a message the client sent.
+     */
+    private AppendCallback preparedThen(Transaction t, Destination d, AppendCallback answer) {
+        io.keel.store.QueueKey key = record.queueKey();
+        long deliveryTime = command.deliveryTime;
+        return new AppendCallback() {
+            @Override
+            public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
+                t.prepared(new Transaction.PreparedSend(d, key, physicalOffset, size, deliveryTime));
+                answer.appended(physicalOffset, queueOffset, size, storeTimestamp);
+            }
+
+            @Override
+            public void failed(StoreException error) {
+                t.markRollbackOnly("a send to " + d.id() + " failed: " + error.getMessage());
+                answer.failed(error);
+            }
+        };
+    }
+
     /**
      * For a message with a delivery delay: once stored (deferred, invisible), hand it to the timer,
      * then answer the producer.
@@ -118,6 +163,7 @@ public final class SendHandler {
 
     /** Resolves the destination and fills the reusable append record. */
     private Destination prepare() {
+        transaction = null;
         int size = command.message.readableBytes();
         if (size > maxMessageSize) {
             throw new Refused(ErrorCode.MESSAGE_TOO_LARGE, "a message of " + size + " bytes to " + command.destinationType
@@ -134,10 +180,30 @@ public final class SendHandler {
             throw new Refused(ErrorCode.INVALID_REQUEST, "queue id " + command.queueId + " does not exist on " + d.id()
                     + " (it has " + d.queueCount() + ")");
         }
+        Transaction t = null;
+        if (command.transactionId != 0) {
+            t = transactions.begin(command.transactionId);
+            if (t.rollbackOnly() != null) {
+                throw new Refused(ErrorCode.TRANSACTION_ROLLED_BACK, "transaction " + t.id() + " can only roll back: "
+                        + t.rollbackOnly());
+            }
+            String full = t.refuseMore();
+            if (full != null) {
+                t.markRollbackOnly(full);
+                throw new Refused(ErrorCode.INVALID_REQUEST, full);
+            }
+        }
         record.reset().message(d.key(queueIdOf(d)), command.message.nioBuffer())
                 .producer(command.producerId, command.sequence).deliveryTime(command.deliveryTime)
-                .tagCode(origin).awaitFlush(command.persistent())
-                .deferred(command.deliveryTime > System.currentTimeMillis());
+                .tagCode(origin);
+        if (t == null) {
+            record.awaitFlush(command.persistent()).deferred(command.deliveryTime > System.currentTimeMillis());
+        } else {
+            // Invisible until the commit record; not forced on its own (the commit's force covers it);
+            // never deferred here: the commit hands a delayed one to the timer.
+            record.txnState(AppendRecord.TxnState.PREPARED).awaitFlush(false);
+        }
+        transaction = t;
         return d;
     }
 
@@ -164,11 +230,13 @@ public final class SendHandler {
             }
         }
 
-        AppendCallback entry(int i, int queueId, Destination d) {
+        AppendCallback entry(int i, int queueId, Destination d, boolean visible) {
             return new AppendCallback() {
                 @Override
                 public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
-                    d.enqueued();
+                    if (visible) {
+                        d.enqueued();
+                    }
                     queueIds[i] = queueId;
                     offsets[i] = queueOffset;
                     timestamps[i] = storeTimestamp;

@@ -43,6 +43,8 @@ public final class BrokerConnection extends FrameHandler {
     private final Map<Long, SubscriptionConsumer> jmsConsumers = new HashMap<>();
     private final Ack ack = new Ack();
     private SendHandler sends;
+    private io.keel.broker.delivery.LocalTransactions transactions;
+    private TransactionCommands transactionCommands;
     private String clientId;
     private final java.util.Set<DestinationId> temporaries = new java.util.HashSet<>();
     private final Map<Long, io.keel.broker.delivery.QueueBrowser> browsers = new HashMap<>();
@@ -69,9 +71,12 @@ public final class BrokerConnection extends FrameHandler {
 
     @Override
     protected void onOpen() {
+        transactions = new io.keel.broker.delivery.LocalTransactions(ctx.delivery());
+        transactionCommands = new TransactionCommands(channel, ctx.delivery(), transactions, jmsConsumers);
         sends = new SendHandler(ctx.store(), ctx.destinations(), ctx.config().maxMessageSize(), channel,
-                ctx.delivery().delays());
+                ctx.delivery().delays(), transactions);
         sends.origin(ClientIds.origin(clientId, connectionId));
+        transactions.origin(ClientIds.origin(clientId, connectionId));
         ctx.connections().add(channel);
     }
 
@@ -90,6 +95,7 @@ public final class BrokerConnection extends FrameHandler {
         }
         clientId = id;
         sends.origin(ClientIds.origin(clientId, connectionId));
+        transactions.origin(ClientIds.origin(clientId, connectionId));
         channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.SET_CLIENT_ID, FrameLayout.FLAG_RESPONSE,
                 frame.correlationId()));
     }
@@ -111,6 +117,9 @@ public final class BrokerConnection extends FrameHandler {
             case CommandCode.CREATE_BROWSER -> createBrowser(frame);
             case CommandCode.BROWSE_NEXT -> browseNext(frame);
             case CommandCode.DELETE_TEMPORARY -> deleteTemporary(frame);
+            case CommandCode.TXN_ACK -> transactionCommands.onAck(frame);
+            case CommandCode.TXN_COMMIT -> transactionCommands.onCommit(frame);
+            case CommandCode.TXN_ROLLBACK -> transactionCommands.onRollback(frame);
             case CommandCode.ROUTE_QUERY -> route(frame);
             case CommandCode.ADMIN_CREATE, CommandCode.ADMIN_DELETE, CommandCode.ADMIN_LIST, CommandCode.ADMIN_STATS,
                     CommandCode.ADMIN_PURGE -> admin.handle(channel, frame);
@@ -438,7 +447,11 @@ public final class BrokerConnection extends FrameHandler {
             release(consumer);
         }
         consumers.clear();
-        // The connection is gone: whatever its consumers held goes back, flagged as redelivered.
+        // The connection is gone: its open transactions roll back, and whatever its consumers held goes
+        // back, flagged as redelivered.
+        if (transactions != null) {
+            transactions.rollbackAll();
+        }
         for (SubscriptionConsumer consumer : jmsConsumers.values()) {
             ctx.delivery().closeConsumer(consumer);
         }

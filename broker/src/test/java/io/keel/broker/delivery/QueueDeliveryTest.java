@@ -319,4 +319,22 @@ class QueueDeliveryTest extends BrokerTestBase {
         assertEquals(List.of("r1", "r2", "r3"), after);
         assertEquals(List.of(2, 2, 1), counts, "r1 and r2 were delivered before the restart, r3 was not");
     }
+
+    @Test
+    void consumersOfDifferentConnectionsWithTheSameIdDoNotShareLeases() throws Exception {
+        send("ids", "m0", "m1");
+        JmsConsumerClient a = consumer(1, "ids", 1);
+        Delivery m0 = a.next();
+        JmsConsumerClient b = consumer(1, "ids", 1); // another connection, the same client-chosen id
+        Delivery m1 = b.next();
+        assertEquals(List.of("m0", "m1"), List.of(m0.text(), m1.text()));
+        a.closeConsumer(); // returns what a holds, and only that
+        send("ids", "after");
+        JmsConsumerClient c = consumer(1, "ids", 10);
+        Delivery back = c.next();
+        assertEquals("m0", back.text());
+        assertEquals(2, back.count());
+        assertEquals("after", c.next().text(), "m1 is still leased to the other connection's consumer 1");
+        b.ack(m1);
+    }
 }

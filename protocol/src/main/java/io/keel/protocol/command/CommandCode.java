@@ -26,6 +26,15 @@ public final class CommandCode {
     public static final short DELETE_TEMPORARY = 0x002A;
     public static final short CREATE_BROWSER = 0x002B;
     public static final short BROWSE_NEXT = 0x002C;
+    /**
+     * Hands delivered messages to a local transaction: they are settled when it commits and returned
+     * (redelivered) when it rolls back. Body: see {@link TxnCommand}. Answered with an empty body.
+     */
+    public static final short TXN_ACK = 0x002D;
+    /** Commits a local transaction: its sends become visible and its acks apply, atomically. */
+    public static final short TXN_COMMIT = 0x002E;
+    /** Rolls a local transaction back: its sends are discarded and its acked messages redelivered. */
+    public static final short TXN_ROLLBACK = 0x002F;
 
     public static final short ROUTE_QUERY = 0x0030;
     public static final short BROKER_REGISTER = 0x0031;
@@ -59,6 +68,9 @@ public final class CommandCode {
             case DELETE_TEMPORARY -> "DELETE_TEMPORARY";
             case CREATE_BROWSER -> "CREATE_BROWSER";
             case BROWSE_NEXT -> "BROWSE_NEXT";
+            case TXN_ACK -> "TXN_ACK";
+            case TXN_COMMIT -> "TXN_COMMIT";
+            case TXN_ROLLBACK -> "TXN_ROLLBACK";
             case ROUTE_QUERY -> "ROUTE_QUERY";
             case BROKER_REGISTER -> "BROKER_REGISTER";
             case BROKER_UNREGISTER -> "BROKER_UNREGISTER";

@@ -33,7 +33,9 @@ public enum ErrorCode {
     /** The broker is shutting down; retry elsewhere. */
     SHUTTING_DOWN(14),
     /** A message selector that does not parse (InvalidSelectorException). */
-    INVALID_SELECTOR(15);
+    INVALID_SELECTOR(15),
+    /** The transaction could not commit and was rolled back (TransactionRolledBackException). */
+    TRANSACTION_ROLLED_BACK(16);
 
     private final short code;
 

@@ -15,14 +15,16 @@ import io.netty.buffer.ByteBufAllocator;
  *  entry:
  *  0    1                   +0          +4          +12         +20   +21           +29        +37
  *  +----+-------------------+-----------+-----------+-----------+-----+-------------+----------+---------+-------------+
- *  |type| destination (s)   | queueId   | producerId| sequence  |flags| deliveryTime| tagCode  | msgLen  | message     |
+ *  |type| destination (s)   | queueId   | producerId| sequence  |flags| deliveryTime| txnId    | msgLen  | message     |
  *  |byte|                   | int, -1 = | long      | long      |byte | long        | long     | int     | msgLen bytes|
  *  +----+-------------------+ any       +-----------+-----------+-----+-------------+----------+---------+-------------+
  *  batch body: count (int), then count entries.
  * </pre>
  *
  * Flags: bit 0 {@link #FLAG_PERSISTENT} (the answer waits for the store's durability); bits 4-7 the
- * JMS priority 0-9 (see {@link #priority()}). A mutable object,
+ * JMS priority 0-9 (see {@link #priority()}). {@code txnId}: the connection's local transaction the
+ * send belongs to (0 = none): such a message is stored prepared, invisible until the transaction
+ * commits (see {@link TxnCommand}). A mutable object,
  * reused per connection, so decoding allocates only the destination name (and not even that when it
  * repeats, see {@link #sameDestination}).
  */
@@ -39,7 +41,8 @@ public final class SendCommand {
     public long sequence;
     public int flags;
     public long deliveryTime;
-    public long tagCode;
+    /** The local transaction of this send, chosen by the client per connection; 0 = not transacted. */
+    public long transactionId;
     /** The encoded message: a slice of the frame body (not retained separately). */
     public ByteBuf message;
 
@@ -72,7 +75,7 @@ public final class SendCommand {
         b.writeLong(sequence);
         b.writeByte(flags);
         b.writeLong(deliveryTime);
-        b.writeLong(tagCode);
+        b.writeLong(transactionId);
         b.writeInt(message.readableBytes());
         b.writeBytes(message, message.readerIndex(), message.readableBytes());
     }
@@ -111,7 +114,7 @@ public final class SendCommand {
             throw new ProtocolViolation("send: priority " + priority() + " is not within 0-9");
         }
         deliveryTime = body.readLong();
-        tagCode = body.readLong();
+        transactionId = body.readLong();
         int messageLength = Wire.readLength(body, "send message");
         if (messageLength < 0) {
             throw new ProtocolViolation("send: the message is missing");

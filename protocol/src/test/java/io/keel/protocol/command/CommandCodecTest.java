@@ -86,7 +86,7 @@ class CommandCodecTest {
         s.sequence = Long.MAX_VALUE;
         s.flags = SendCommand.FLAG_PERSISTENT;
         s.deliveryTime = 1_700_000_000_123L;
-        s.tagCode = 0xABCDEFL;
+        s.transactionId = 0xABCDEFL;
         byte[] message = new byte[size];
         for (int i = 0; i < size; i++) {
             message[i] = (byte) (i * 31);
@@ -102,7 +102,7 @@ class CommandCodecTest {
             assertEquals(Long.MAX_VALUE, d.sequence);
             assertEquals(true, d.persistent());
             assertEquals(1_700_000_000_123L, d.deliveryTime);
-            assertEquals(0xABCDEFL, d.tagCode);
+            assertEquals(0xABCDEFL, d.transactionId);
             byte[] got = new byte[d.message.readableBytes()];
             d.message.readBytes(got);
             assertArrayEquals(message, got);
