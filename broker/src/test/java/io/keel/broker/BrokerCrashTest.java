@@ -28,11 +28,14 @@ import io.keel.protocol.command.SendCommand;
 import io.netty.buffer.Unpooled;
 
 /**
- * Kills a broker running in a child JVM (kill -9) at random moments while a producer sends
- * persistent messages and a consumer acknowledges what it gets, restarts it, and checks the oracle:
- * no message whose acknowledgement the broker confirmed is ever delivered again, and every message
- * whose send the broker confirmed is delivered in the end. 20 rounds; {@code -Dkeel.brokercrash.rounds}
- * runs more, {@code -Dkeel.brokercrash.seed} replays one.
+ * Kills a broker running in a child JVM (kill -9) at random moments while producers send persistent
+ * messages (one plainly, one in transactions of up to 8) and consumers take them (one acknowledging
+ * each message, one acknowledging batches in local transactions), restarts it, and checks the oracle:
+ * no message whose acknowledgement or transaction commit the broker confirmed is ever delivered
+ * again, every message whose send or commit the broker confirmed is delivered in the end, nothing of
+ * a transaction whose commit was never asked for is ever delivered, and a transaction whose commit
+ * was in doubt (asked, no answer) is delivered entirely or not at all. 20 rounds;
+ * {@code -Dkeel.brokercrash.rounds} runs more, {@code -Dkeel.brokercrash.seed} replays one.
  */
 class BrokerCrashTest {
 
@@ -43,6 +46,11 @@ class BrokerCrashTest {
     private final Set<String> delivered = ConcurrentHashMap.newKeySet();
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private final Set<String> violations = ConcurrentHashMap.newKeySet();
+    /** Messages of transactions whose commit was never sent: never to be delivered. */
+    private final Set<String> uncommitted = ConcurrentHashMap.newKeySet();
+    /** Transactions whose commit was sent but not answered: all or nothing. */
+    private final java.util.List<java.util.List<String>> inDoubt = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong transactionsCommitted = new java.util.concurrent.atomic.AtomicLong();
 
     @Test
     void acknowledgedSendsAreNeverLostAndAcknowledgedMessagesNeverComeBack() throws Exception {
@@ -59,6 +67,10 @@ class BrokerCrashTest {
                 producer.start();
                 Thread consumer = new Thread(() -> consume(port, running));
                 consumer.start();
+                Thread txProducer = new Thread(() -> produceTransacted(port, r, running));
+                txProducer.start();
+                Thread txConsumer = new Thread(() -> consumeTransacted(port, running));
+                txConsumer.start();
                 // The kill moment is the random variable of this test, not a synchronisation.
                 Thread.sleep(200 + random.nextInt(600));
                 broker.destroyForcibly();
@@ -66,6 +78,8 @@ class BrokerCrashTest {
                 running.set(false);
                 producer.join(30_000);
                 consumer.join(30_000);
+                txProducer.join(30_000);
+                txConsumer.join(30_000);
             } finally {
                 broker.destroyForcibly();
             }
@@ -79,7 +93,7 @@ class BrokerCrashTest {
             AtomicBoolean running = new AtomicBoolean(true);
             Thread consumer = new Thread(() -> consume(port, running));
             consumer.start();
-            while (!delivered.containsAll(sent) && System.nanoTime() < deadline) {
+            while (!(delivered.containsAll(sent) && inDoubtSettled()) && System.nanoTime() < deadline) {
                 Thread.sleep(50); // polling the oracle's condition, with a deadline
             }
             running.set(false);
@@ -91,11 +105,126 @@ class BrokerCrashTest {
         missing.addAll(sent);
         missing.removeAll(delivered);
         assertEquals(Set.of(), missing, "seed " + seed + ": confirmed sends never delivered");
+        for (java.util.List<String> t : inDoubt) {
+            long arrived = t.stream().filter(delivered::contains).count();
+            if (arrived != 0 && arrived != t.size()) {
+                violations.add("a transaction in doubt arrived in part: " + arrived + " of " + t);
+            }
+        }
+        for (String id : uncommitted) {
+            if (delivered.contains(id)) {
+                violations.add("message " + id + " of a transaction never committed was delivered");
+            }
+        }
         assertTrue(violations.isEmpty(), "seed " + seed + ": " + violations);
         System.out.println("broker crash test (seed " + seed + "): " + rounds + " kills, " + sent.size()
-                + " confirmed sends, " + acknowledged.size() + " confirmed acks, " + delivered.size() + " delivered");
+                + " confirmed sends (" + transactionsCommitted.get() + " committed transactions, " + inDoubt.size()
+                + " in doubt), " + acknowledged.size() + " confirmed acks, " + delivered.size() + " delivered");
         assertTrue(sent.size() > rounds && acknowledged.size() > rounds,
                 "the rounds did real work: " + sent.size() + " sent, " + acknowledged.size() + " acknowledged");
+    }
+
+    /** Every in-doubt transaction arrived entirely or not at all (so far). */
+    private boolean inDoubtSettled() {
+        for (java.util.List<String> t : inDoubt) {
+            long arrived = t.stream().filter(delivered::contains).count();
+            if (arrived != 0 && arrived != t.size()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Sends transactions of 1-8 messages and commits each; the oracle learns the outcome of each commit. */
+    private void produceTransacted(int port, int round, AtomicBoolean running) {
+        java.util.List<String> batch = new java.util.ArrayList<>();
+        boolean commitAsked = false;
+        try (ProtocolClient c = ProtocolClient.connect("127.0.0.1", port, ProtocolClient.Options.defaults()
+                .withRequestTimeoutMillis(10_000))) {
+            SendCommand s = new SendCommand();
+            s.destinationType = DestinationType.QUEUE;
+            s.destination = "crash";
+            s.producerId = 1000 + round;
+            s.flags = SendCommand.FLAG_PERSISTENT;
+            Random sizes = new Random(round);
+            for (long txn = 1; running.get(); txn++) {
+                batch.clear();
+                commitAsked = false;
+                s.transactionId = txn;
+                int n = 1 + sizes.nextInt(8);
+                for (int i = 0; i < n; i++) {
+                    String id = "t" + round + "-" + txn + "-" + i;
+                    batch.add(id);
+                    uncommitted.add(id); // until its commit is asked for
+                    s.message = Unpooled.wrappedBuffer(id.getBytes(StandardCharsets.UTF_8));
+                    c.request(i2 -> s.frame(c.channel().alloc(), i2)).get(10, TimeUnit.SECONDS).release();
+                }
+                long t = txn;
+                uncommitted.removeAll(batch);
+                commitAsked = true;
+                c.request(i2 -> io.keel.protocol.command.TxnCommand.frame(c.channel().alloc(), CommandCode.TXN_COMMIT, i2, t))
+                        .get(10, TimeUnit.SECONDS).release();
+                sent.addAll(batch); // committed: durable and visible
+                transactionsCommitted.incrementAndGet();
+            }
+        } catch (Exception brokerKilled) {
+            if (commitAsked) {
+                inDoubt.add(java.util.List.copyOf(batch));
+            }
+        }
+    }
+
+    /** Takes up to 10 messages at a time and acknowledges them in a local transaction. */
+    private void consumeTransacted(int port, AtomicBoolean running) {
+        try (ProtocolClient c = ProtocolClient.connect("127.0.0.1", port, ProtocolClient.Options.defaults()
+                .withRequestTimeoutMillis(10_000))) {
+            java.util.concurrent.BlockingQueue<Object[]> got = new java.util.concurrent.LinkedBlockingQueue<>();
+            c.onPush(f -> {
+                try {
+                    if (f.command() == CommandCode.DELIVER) {
+                        Deliver d = new Deliver().decode(f.body());
+                        got.add(new Object[] {d.queueId, d.queueOffset, d.message.toString(StandardCharsets.UTF_8)});
+                    }
+                } finally {
+                    f.release();
+                }
+            });
+            CreateConsumer cc = new CreateConsumer(2, DestinationType.QUEUE, "crash", CreateConsumer.KIND_QUEUE, null, null,
+                    false, 10, Long.MAX_VALUE);
+            c.request(i -> cc.frame(c.channel().alloc(), i)).get(10, TimeUnit.SECONDS).release();
+            Ack ack = new Ack();
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            for (long txn = 1; running.get() && c.isOpen(); txn++) {
+                ack.clear(2);
+                ids.clear();
+                Object[] d = got.poll(50, TimeUnit.MILLISECONDS);
+                while (d != null) {
+                    String id = (String) d[2];
+                    if (acknowledged.contains(id)) {
+                        violations.add("committed-consumed message " + id + " was delivered again");
+                    }
+                    if (uncommitted.contains(id)) {
+                        violations.add("message " + id + " of an uncommitted transaction was delivered");
+                    }
+                    delivered.add(id);
+                    ids.add(id);
+                    ack.add((Integer) d[0], (Long) d[1]);
+                    d = ids.size() < 10 ? got.poll() : null;
+                }
+                if (ids.isEmpty()) {
+                    continue;
+                }
+                long t = txn;
+                c.request(i -> io.keel.protocol.command.TxnCommand.ackFrame(c.channel().alloc(), i, t, ack))
+                        .get(10, TimeUnit.SECONDS).release();
+                c.request(i -> io.keel.protocol.command.TxnCommand.frame(c.channel().alloc(), CommandCode.TXN_COMMIT, i, t))
+                        .get(10, TimeUnit.SECONDS).release();
+                acknowledged.addAll(ids); // the commit is durable: never delivered again
+                c.send(new Credit(2, ids.size(), Long.MAX_VALUE).frame(c.channel().alloc()));
+            }
+        } catch (Exception brokerKilled) {
+            // The broker died; an unanswered commit may or may not have happened: those may come back.
+        }
     }
 
     private Process startBroker() throws Exception {
@@ -161,6 +290,9 @@ class BrokerCrashTest {
                 String id = (String) d[2];
                 if (acknowledged.contains(id)) {
                     violations.add("acknowledged message " + id + " was delivered again");
+                }
+                if (uncommitted.contains(id)) {
+                    violations.add("message " + id + " of an uncommitted transaction was delivered");
                 }
                 delivered.add(id);
                 ack.clear(1).add((Integer) d[0], (Long) d[1]);
