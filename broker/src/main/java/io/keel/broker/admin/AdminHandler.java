@@ -63,10 +63,31 @@ public final class AdminHandler {
                         io.keel.broker.delivery.Subscription s = ctx.delivery().existingQueueSubscription(d.id());
                         long depth = s != null ? s.depth(ctx.store()) : d.depth(ctx.store());
                         long inFlight = s != null ? s.inFlight() : 0;
+                        long deadLettered = 0;
+                        long expired = 0;
+                        for (io.keel.broker.delivery.Subscription sub : ctx.delivery().subscriptions()) {
+                            if (sub.destination() == d) { // a queue's own subscription, or every one of a topic
+                                deadLettered += sub.deadLettered();
+                                expired += sub.expired();
+                            }
+                        }
                         list.add(new AdminCommands.DestinationInfo(d.id().type(), d.id().name(), d.queueCount(), depth,
-                                d.consumers().get(), d.enqueuedCount(), inFlight));
+                                d.consumers().get(), d.enqueuedCount(), inFlight, deadLettered, expired));
                     }
                     channel.writeAndFlush(AdminCommands.listResponse(channel.alloc(), id, list));
+                }
+                case CommandCode.ADMIN_SUBSCRIPTIONS -> {
+                    Wire.end(frame.body(), "admin subscriptions");
+                    List<AdminCommands.SubscriptionInfo> list = new ArrayList<>();
+                    for (io.keel.broker.delivery.Subscription sub : ctx.delivery().subscriptions()) {
+                        io.keel.broker.delivery.SubscriptionSpec spec = sub.spec();
+                        list.add(new AdminCommands.SubscriptionInfo(spec.destination().type(), spec.destination().name(),
+                                spec.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), spec.name(),
+                                spec.clientId(), spec.selector(), sub.depth(ctx.store()), sub.inFlight(),
+                                sub.consumers().size(), sub.deadLettered(), sub.expired()));
+                    }
+                    list.sort(java.util.Comparator.comparing(AdminCommands.SubscriptionInfo::destination));
+                    channel.writeAndFlush(AdminCommands.subscriptionsResponse(channel.alloc(), id, list));
                 }
                 case CommandCode.ADMIN_STATS -> {
                     Wire.end(frame.body(), "admin stats");

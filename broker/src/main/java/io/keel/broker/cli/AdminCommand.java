@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 /** {@code keel admin}: list, create, delete, purge destinations and show broker statistics. */
 @Command(name = "admin", mixinStandardHelpOptions = true, versionProvider = KeelVersion.class,
         description = "Administer a running broker.",
-        subcommands = {AdminCommand.ListCmd.class, AdminCommand.Create.class, AdminCommand.Delete.class,
+        subcommands = {AdminCommand.ListCmd.class, AdminCommand.Subscriptions.class, AdminCommand.Create.class, AdminCommand.Delete.class,
             AdminCommand.Purge.class, AdminCommand.Stats.class})
 final class AdminCommand implements Callable<Integer> {
 
@@ -90,13 +90,46 @@ final class AdminCommand implements Callable<Integer> {
             return run(spec, parent.broker, CommandCode.ADMIN_LIST,
                     (c, id) -> AdminCommands.empty(c.channel().alloc(), CommandCode.ADMIN_LIST, 0, id), (f, out) -> {
                         List<AdminCommands.DestinationInfo> list = AdminCommands.decodeList(f.body());
-                        out.printf("%-6s %-40s %6s %12s %9s %9s %12s%n", "TYPE", "NAME", "QUEUES", "DEPTH",
-                                "IN-FLIGHT", "CONSUMERS", "ENQUEUED");
+                        out.printf("%-6s %-40s %6s %12s %9s %9s %12s %12s %9s%n", "TYPE", "NAME", "QUEUES", "DEPTH",
+                                "IN-FLIGHT", "CONSUMERS", "ENQUEUED", "DEAD-LETTER", "EXPIRED");
                         for (AdminCommands.DestinationInfo d : list) {
-                            out.printf("%-6s %-40s %6d %12d %9d %9d %12d%n", d.type().name().toLowerCase(Locale.ROOT),
-                                    d.name(), d.queueCount(), d.depth(), d.inFlight(), d.consumers(), d.enqueued());
+                            out.printf("%-6s %-40s %6d %12d %9d %9d %12d %12d %9d%n",
+                                    d.type().name().toLowerCase(Locale.ROOT), d.name(), d.queueCount(), d.depth(),
+                                    d.inFlight(), d.consumers(), d.enqueued(), d.deadLettered(), d.expired());
                         }
                     });
+        }
+    }
+
+    @Command(name = "subscriptions", mixinStandardHelpOptions = true,
+            description = "List every subscription (queues and topic subscriptions) with depth, in-flight, consumers, "
+                    + "dead-lettered and expired messages.")
+    static final class Subscriptions implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @CommandLine.ParentCommand
+        AdminCommand parent;
+
+        @Override
+        public Integer call() {
+            return run(spec, parent.broker, CommandCode.ADMIN_SUBSCRIPTIONS,
+                    (c, id) -> AdminCommands.empty(c.channel().alloc(), CommandCode.ADMIN_SUBSCRIPTIONS, 0, id),
+                    (f, out) -> {
+                        List<AdminCommands.SubscriptionInfo> list = AdminCommands.decodeSubscriptions(f.body());
+                        out.printf("%-6s %-30s %-18s %-24s %-16s %12s %9s %9s %12s %9s  %s%n", "TYPE", "DESTINATION",
+                                "KIND", "NAME", "CLIENT-ID", "DEPTH", "IN-FLIGHT", "CONSUMERS", "DEAD-LETTER", "EXPIRED",
+                                "SELECTOR");
+                        for (AdminCommands.SubscriptionInfo s : list) {
+                            out.printf("%-6s %-30s %-18s %-24s %-16s %12d %9d %9d %12d %9d  %s%n",
+                                    s.type().name().toLowerCase(Locale.ROOT), s.destination(), s.kind(), dash(s.name()),
+                                    dash(s.clientId()), s.depth(), s.inFlight(), s.consumers(), s.deadLettered(),
+                                    s.expired(), dash(s.selector()));
+                        }
+                    });
+        }
+
+        private static String dash(String s) {
+            return s == null ? "-" : s;
         }
     }
 

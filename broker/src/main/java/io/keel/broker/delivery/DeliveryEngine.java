@@ -155,7 +155,11 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
                     }
                     switch (type) {
                         case StateRecord.DELIVERED -> s.replayDelivered(sq, offset, (int) value);
-                        case StateRecord.SETTLED -> s.settleAny(sq, offset);
+                        case StateRecord.SETTLED -> {
+                            if (s.settleAny(sq, offset)) {
+                                s.countSettled(value);
+                            }
+                        }
                         case StateRecord.RELEASED -> s.replayReleased(sq, offset, value);
                         default -> { }
                     }
@@ -414,6 +418,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
                 public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
                     dlq.enqueued();
                     s.settleAny(sq, offset);
+                    s.countSettled(StateRecord.SETTLED_DEAD_LETTER);
                     store.append(new AppendRecord().system(StateRecord.SETTLED, new StateRecord.Entries(s.spec().id(), 1)
                             .add(sq, offset, StateRecord.SETTLED_DEAD_LETTER).payload()), IGNORE);
                     LOG.info("{} offset {} of {} moved to the dead-letter queue '{}' after {} deliveries",
@@ -439,6 +444,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     /** Settles an expired message (never delivered). */
     void expire(Subscription s, int sq, long offset) {
         if (s.settleAny(sq, offset)) {
+            s.countSettled(StateRecord.SETTLED_EXPIRED);
             store.append(new AppendRecord().system(StateRecord.SETTLED, new StateRecord.Entries(s.spec().id(), 1)
                     .add(sq, offset, StateRecord.SETTLED_EXPIRED).payload()).awaitFlush(false), IGNORE);
         }

@@ -27,6 +27,26 @@ public final class Subscription {
         this.cursors = new QueueCursor[destination.storeQueueCount()];
     }
 
+    /** Messages of this subscription moved to the dead-letter queue, and expired ones (replayed at start). */
+    private long deadLettered;
+    private long expired;
+
+    synchronized void countSettled(long reason) {
+        if (reason == StateRecord.SETTLED_DEAD_LETTER) {
+            deadLettered++;
+        } else if (reason == StateRecord.SETTLED_EXPIRED) {
+            expired++;
+        }
+    }
+
+    public synchronized long deadLettered() {
+        return deadLettered;
+    }
+
+    public synchronized long expired() {
+        return expired;
+    }
+
     public SubscriptionSpec spec() {
         return spec;
     }

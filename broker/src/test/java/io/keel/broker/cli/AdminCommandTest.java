@@ -64,7 +64,19 @@ class AdminCommandTest {
         }
         String[] list = admin("list");
         assertEquals("0", list[0], list[2]);
-        assertTrue(list[1].matches("(?s).*queue\\s+orders\\s+3\\s+5\\s+0\\s+0\\s+5.*"), list[1]);
+        assertTrue(list[1].matches("(?s).*queue\\s+orders\\s+3\\s+5\\s+0\\s+0\\s+5\\s+0\\s+0.*"), list[1]);
+        assertTrue(list[1].contains("DEAD-LETTER"), list[1]);
+
+        try (ProtocolClient c = ProtocolClient.connect("127.0.0.1", broker.brokerPort(), ProtocolClient.Options.defaults())) {
+            io.keel.protocol.command.CreateConsumer cc = new io.keel.protocol.command.CreateConsumer(1,
+                    io.keel.protocol.DestinationType.QUEUE, "orders", io.keel.protocol.command.CreateConsumer.KIND_QUEUE,
+                    null, "n > 1", false, 0, Long.MAX_VALUE);
+            c.request(id -> cc.frame(c.channel().alloc(), id)).get(10, java.util.concurrent.TimeUnit.SECONDS).release();
+            String[] subs = admin("subscriptions");
+            assertEquals("0", subs[0], subs[2]);
+            assertTrue(subs[1].matches("(?s).*queue\\s+orders\\s+queue\\s+-\\s+-\\s+5\\s+0\\s+1\\s+0\\s+0\\s+-.*"),
+                    subs[1]);
+        }
         assertTrue(list[1].matches("(?s).*topic\\s+prices\\s+4\\s+0\\s+0\\s+0\\s+0.*"), list[1]);
 
         String[] purge = admin("purge", "orders");

@@ -20,7 +20,10 @@ import io.netty.buffer.ByteBufAllocator;
  *  ADMIN_PURGE  request:  type (byte) | name (s)                           response: purged (long)
  *  ADMIN_LIST   request:  empty     response: count (int) | count x DestinationInfo
  *  DestinationInfo:       type (byte) | name (s) | queueCount (int) | depth (long) | consumers (int)
- *                         | enqueued (long) | inFlight (long)
+ *                         | enqueued (long) | inFlight (long) | deadLettered (long) | expired (long)
+ *  ADMIN_SUBSCRIPTIONS request: empty  response: count (int) | count x SubscriptionInfo
+ *  SubscriptionInfo:      type (byte) | destination (s) | kind (s) | name (s) | clientId (s) | selector (s)
+ *                         | depth (long) | inFlight (long) | consumers (int) | deadLettered (long) | expired (long)
  *  ADMIN_STATS  request:  empty     response: count (int) | count x ( key (s) | value (s) )
  * </pre>
  */
@@ -58,7 +61,51 @@ public final class AdminCommands {
 
     /** One line of ADMIN_LIST. */
     public record DestinationInfo(DestinationType type, String name, int queueCount, long depth, int consumers,
-            long enqueued, long inFlight) {
+            long enqueued, long inFlight, long deadLettered, long expired) {
+    }
+
+    /** One line of ADMIN_SUBSCRIPTIONS: a consumption point (a queue, or a topic subscription of any kind). */
+    public record SubscriptionInfo(DestinationType type, String destination, String kind, String name, String clientId,
+            String selector, long depth, long inFlight, int consumers, long deadLettered, long expired) {
+    }
+
+    public static ByteBuf subscriptionsResponse(ByteBufAllocator alloc, int correlationId, List<SubscriptionInfo> list) {
+        ByteBuf b = FrameLayout.begin(alloc, 4 + list.size() * 96, CommandCode.ADMIN_SUBSCRIPTIONS,
+                FrameLayout.FLAG_RESPONSE, correlationId);
+        b.writeInt(list.size());
+        for (SubscriptionInfo s : list) {
+            b.writeByte(s.type().code());
+            Wire.writeString(b, s.destination());
+            Wire.writeString(b, s.kind());
+            Wire.writeString(b, s.name());
+            Wire.writeString(b, s.clientId());
+            Wire.writeString(b, s.selector());
+            b.writeLong(s.depth());
+            b.writeLong(s.inFlight());
+            b.writeInt(s.consumers());
+            b.writeLong(s.deadLettered());
+            b.writeLong(s.expired());
+        }
+        return FrameLayout.end(b);
+    }
+
+    public static List<SubscriptionInfo> decodeSubscriptions(ByteBuf body) {
+        int n = Wire.readCount(body, 57, "admin subscriptions count");
+        List<SubscriptionInfo> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Wire.need(body, 1, "admin subscription type");
+            DestinationType type = DestinationType.of(body.readByte());
+            String destination = Wire.readString(body, "admin subscription destination");
+            String kind = Wire.readString(body, "admin subscription kind");
+            String name = Wire.readString(body, "admin subscription name");
+            String clientId = Wire.readString(body, "admin subscription client id");
+            String selector = Wire.readString(body, "admin subscription selector");
+            Wire.need(body, 36, "admin subscription fields");
+            out.add(new SubscriptionInfo(type, destination, kind, name, clientId, selector, body.readLong(),
+                    body.readLong(), body.readInt(), body.readLong(), body.readLong()));
+        }
+        Wire.end(body, "admin subscriptions");
+        return out;
     }
 
     public static ByteBuf listResponse(ByteBufAllocator alloc, int correlationId, List<DestinationInfo> list) {
@@ -73,20 +120,22 @@ public final class AdminCommands {
             b.writeInt(d.consumers());
             b.writeLong(d.enqueued());
             b.writeLong(d.inFlight());
+            b.writeLong(d.deadLettered());
+            b.writeLong(d.expired());
         }
         return FrameLayout.end(b);
     }
 
     public static List<DestinationInfo> decodeList(ByteBuf body) {
-        int n = Wire.readCount(body, 37, "admin list count");
+        int n = Wire.readCount(body, 53, "admin list count");
         List<DestinationInfo> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Wire.need(body, 1, "admin list type");
             DestinationType type = DestinationType.of(body.readByte());
             String name = Wire.readString(body, "admin list name");
-            Wire.need(body, 32, "admin list fields");
+            Wire.need(body, 48, "admin list fields");
             out.add(new DestinationInfo(type, name, body.readInt(), body.readLong(), body.readInt(), body.readLong(),
-                    body.readLong()));
+                    body.readLong(), body.readLong(), body.readLong()));
         }
         Wire.end(body, "admin list");
         return out;

@@ -45,6 +45,8 @@ public final class CommandCode {
     public static final short ADMIN_LIST = 0x0042;
     public static final short ADMIN_STATS = 0x0043;
     public static final short ADMIN_PURGE = 0x0044;
+    /** Lists every subscription (queues and topic subscriptions) with depth, in-flight and dead-letter counts. */
+    public static final short ADMIN_SUBSCRIPTIONS = 0x0045;
 
     private CommandCode() {
     }
@@ -79,6 +81,7 @@ public final class CommandCode {
             case ADMIN_LIST -> "ADMIN_LIST";
             case ADMIN_STATS -> "ADMIN_STATS";
             case ADMIN_PURGE -> "ADMIN_PURGE";
+            case ADMIN_SUBSCRIPTIONS -> "ADMIN_SUBSCRIPTIONS";
             default -> "UNKNOWN(0x" + Integer.toHexString(code & 0xFFFF) + ")";
         };
     }

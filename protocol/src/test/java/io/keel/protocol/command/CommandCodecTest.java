@@ -207,9 +207,14 @@ class CommandCodecTest {
                 CommandCode.ADMIN_DELETE, 1), CommandCode.ADMIN_DELETE, 0, 1, b -> AdminCommands.Target.decode(b,
                 CommandCode.ADMIN_DELETE)));
         List<AdminCommands.DestinationInfo> list = List.of(new AdminCommands.DestinationInfo(DestinationType.TOPIC, "t",
-                2, 10, 1, 99, 3));
+                2, 10, 1, 99, 3, 7, 5));
         assertEquals(list, decode(AdminCommands.listResponse(ALLOC, 1, list), CommandCode.ADMIN_LIST,
                 FrameLayout.FLAG_RESPONSE, 1, AdminCommands::decodeList));
+        List<AdminCommands.SubscriptionInfo> subs = List.of(new AdminCommands.SubscriptionInfo(DestinationType.TOPIC,
+                "prices", "durable", "audit", "client-1", "region = 'EU'", 12, 3, 1, 2, 4),
+                new AdminCommands.SubscriptionInfo(DestinationType.QUEUE, "orders", "queue", null, null, null, 0, 0, 0, 0, 0));
+        assertEquals(subs, decode(AdminCommands.subscriptionsResponse(ALLOC, 2, subs), CommandCode.ADMIN_SUBSCRIPTIONS,
+                FrameLayout.FLAG_RESPONSE, 2, AdminCommands::decodeSubscriptions));
         Map<String, String> stats = Map.of("k", "v");
         assertEquals(stats, decode(AdminCommands.statsResponse(ALLOC, 1, stats), CommandCode.ADMIN_STATS,
                 FrameLayout.FLAG_RESPONSE, 1, AdminCommands::decodeStats));
