@@ -71,7 +71,8 @@ public final class Broker implements AutoCloseable {
             registry = new DestinationRegistry(data.resolve("broker"), store, config.autoCreateDestinations(),
                     config.defaultQueueCount());
             store.addDispatchListener(consumers);
-            engine = new DeliveryEngine(store, registry, DeliverySettings.defaults());
+            engine = new DeliveryEngine(store, registry, DeliverySettings.defaults(), data.resolve("broker"),
+                    config.snapshotIntervalMillis());
             store.addDispatchListener(engine);
             if (config.embeddedNameServer()) {
                 ns = NameServer.start(config.listenAddress(), config.nameServerPort(), config.brokerExpiryMillis(),

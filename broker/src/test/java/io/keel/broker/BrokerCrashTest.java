@@ -117,6 +117,16 @@ class BrokerCrashTest {
             }
         }
         assertTrue(violations.isEmpty(), "seed " + seed + ": " + violations);
+        java.util.List<String> segments;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir.resolve("data").resolve("store")
+                .resolve("commitlog"))) {
+            segments = files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+        java.util.List<String> errors = java.nio.file.Files.readAllLines(dir.resolve("broker-child.err")).stream()
+                .filter(l -> l.contains(" ERROR ")).toList();
+        assertEquals(java.util.List.of(), errors, "seed " + seed + ": the broker logged errors");
+        System.out.println("broker crash test: CommitLog segments left after retention: " + segments.size()
+                + ", oldest " + segments.get(0));
         System.out.println("broker crash test (seed " + seed + "): " + rounds + " kills, " + sent.size()
                 + " confirmed sends (" + transactionsCommitted.get() + " committed transactions, " + inDoubt.size()
                 + " in doubt), " + acknowledged.size() + " confirmed acks, " + delivered.size() + " delivered");

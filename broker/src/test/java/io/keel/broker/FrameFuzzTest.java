@@ -63,7 +63,7 @@ class FrameFuzzTest {
             ConsumerHub hub = new ConsumerHub();
             store.addDispatchListener(hub);
             io.keel.broker.delivery.DeliveryEngine engine = new io.keel.broker.delivery.DeliveryEngine(store, registry,
-                    io.keel.broker.delivery.DeliverySettings.defaults());
+                    io.keel.broker.delivery.DeliverySettings.defaults(), dir.resolve("broker"), 60_000);
             store.addDispatchListener(engine);
             BrokerContext ctx = new BrokerContext(config, store, registry, hub, engine);
             List<IntFunction<ByteBuf>> valid = validFrames();

@@ -48,7 +48,9 @@ public final class BrokerConfig {
             new Key("writeBufferHighWaterMark", "1m", "outbound bytes per connection above which the broker stops pushing and reading"),
             new Key("writeBufferLowWaterMark", "256k", "outbound bytes per connection below which it resumes"),
             new Key("diskUsageLimit", "0.90", "disk usage above which sends fail with 'store full'"),
-            new Key("ioThreads", "0", "Netty I/O threads; 0 = number of cores"));
+            new Key("ioThreads", "0", "Netty I/O threads; 0 = number of cores"),
+            new Key("snapshotIntervalMillis", "60000", "how often the delivery state is snapshotted and the CommitLog below "
+                    + "every consumer, timer and open transaction is deleted"));
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -113,6 +115,7 @@ public final class BrokerConfig {
         positive("brokerExpiryMillis");
         positive("defaultQueueCount");
         positive("heartbeatMillis");
+        positive("snapshotIntervalMillis");
         if (maxMessageSize() + 64 * 1024 > maxFrameSize()) {
             throw new IllegalArgumentException("broker config: maxFrameSize (" + maxFrameSize()
                     + ") must exceed maxMessageSize (" + maxMessageSize() + ") by at least 64 KiB");
@@ -296,5 +299,9 @@ public final class BrokerConfig {
         return new io.keel.store.StoreConfig(dataDir().resolve("store")).segmentSize(segmentSize())
                 .maxRecordSize(Math.min(maxMessageSize() + 4096, segmentSize() - 8))
                 .flushMode(flushMode()).diskUsageLimit(diskUsageLimit());
+    }
+
+    public long snapshotIntervalMillis() {
+        return longValue("snapshotIntervalMillis");
     }
 }

@@ -44,8 +44,11 @@ public final class DelayedDelivery implements AutoCloseable {
     private final ByteBuffer forward = ByteBuffer.allocate(ForwardRecord.SIZE);
     private final AppendRecord record = new AppendRecord();
 
-    public DelayedDelivery(MessageStore store) {
+    private final EffectBarrier barrier;
+
+    DelayedDelivery(MessageStore store, EffectBarrier barrier) {
         this.store = store;
+        this.barrier = barrier;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "keel-delivery-delay");
             t.setDaemon(true);
@@ -81,6 +84,32 @@ public final class DelayedDelivery implements AutoCloseable {
             unforwarded.clear();
         }
         timer.scheduleWithFixedDelay(this::fireDue, 10, 10, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Before appending a deferred message: a snapshot cut waits until it is scheduled (the timer's
+     * state changes after the append). Pass the token to {@link #stored} or {@link #notStored}.
+     */
+    public int storing() {
+        return barrier.enter();
+    }
+
+    /** The deferred message announced with {@code token} is stored: it becomes visible at {@code due}. */
+    public void stored(int token, long due, QueueKey key, long bodyOffset, int bodySize, long tagCode) {
+        try {
+            schedule(due, key, bodyOffset, bodySize, tagCode);
+        } finally {
+            barrier.exit(token);
+        }
+    }
+
+    public void notStored(int token) {
+        barrier.exit(token);
+    }
+
+    /** Forgets what a snapshot restored (it could not be loaded whole). */
+    synchronized void forgetReplay() {
+        unforwarded.clear();
     }
 
     /** A deferred message was stored; it becomes visible at {@code due}. */
@@ -121,6 +150,39 @@ public final class DelayedDelivery implements AutoCloseable {
                             }
                         }
                     });
+        }
+    }
+
+    /** The lowest body offset still waiting (retention keeps it), or Long.MAX_VALUE. */
+    public synchronized long minBodyOffset() {
+        long min = Long.MAX_VALUE;
+        for (Pending p : queue) {
+            min = Math.min(min, p.bodyOffset);
+        }
+        return min;
+    }
+
+    /** Writes every waiting message for a snapshot. */
+    synchronized void writeTo(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(queue.size());
+        for (Pending p : queue) {
+            out.writeLong(p.due);
+            out.writeUTF(p.key.destination());
+            out.writeInt(p.key.queueId());
+            out.writeLong(p.bodyOffset);
+            out.writeInt(p.bodySize);
+            out.writeLong(p.tagCode);
+        }
+    }
+
+    /** Restores waiting messages from a snapshot, before the log after it is replayed. */
+    void readFrom(java.io.DataInput in) throws java.io.IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            long due = in.readLong();
+            QueueKey key = new QueueKey(in.readUTF(), in.readInt());
+            long body = in.readLong();
+            unforwarded.put(body, new Pending(due, key, body, in.readInt(), in.readLong()));
         }
     }
 

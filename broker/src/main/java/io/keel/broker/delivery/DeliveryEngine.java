@@ -64,12 +64,24 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     private final DelayedDelivery delays;
     private final TransactionCoordinator transactions;
 
-    public DeliveryEngine(MessageStore store, DestinationRegistry destinations, DeliverySettings settings) {
+    private final EffectBarrier barrier = new EffectBarrier();
+    private final ForwardIndex forwards;
+    private final DeliveryCheckpointer checkpointer;
+    private final ScheduledExecutorService checkpoints;
+
+    /**
+     * @param stateDirectory        where the delivery snapshots live
+     * @param snapshotIntervalMillis how often a snapshot is written and the CommitLog trimmed by retention
+     */
+    public DeliveryEngine(MessageStore store, DestinationRegistry destinations, DeliverySettings settings,
+            java.nio.file.Path stateDirectory, long snapshotIntervalMillis) {
         this.store = store;
         this.destinations = destinations;
         this.settings = settings;
-        this.delays = new DelayedDelivery(store);
+        this.delays = new DelayedDelivery(store, barrier);
         this.transactions = new TransactionCoordinator(this, store, delays);
+        this.forwards = new ForwardIndex(store.config().segmentSize());
+        this.checkpointer = new DeliveryCheckpointer(this, store, destinations, stateDirectory);
         replay();
         delays.start();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -78,6 +90,92 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
             return t;
         });
         timer.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
+        this.checkpoints = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "keel-delivery-checkpoint");
+            t.setDaemon(true);
+            return t;
+        });
+        checkpoints.scheduleWithFixedDelay(this::checkpointQuietly, snapshotIntervalMillis, snapshotIntervalMillis,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Writes a snapshot of the delivery state and deletes the CommitLog below what every consumer,
+     * timer, open transaction and snapshot still needs; returns the oldest offset kept.
+     */
+    public long checkpoint() throws java.io.IOException {
+        return checkpointer.checkpoint();
+    }
+
+    private void checkpointQuietly() {
+        try {
+            checkpointer.checkpoint();
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.error("delivery snapshot not written: {}; retention waits for the next one", e.toString());
+        }
+    }
+
+    EffectBarrier barrier() {
+        return barrier;
+    }
+
+    ForwardIndex forwards() {
+        return forwards;
+    }
+
+    long nextSubscriptionIdValue() {
+        return nextSubscriptionId.get();
+    }
+
+    void restoredNextSubscriptionId(long next) {
+        nextSubscriptionId.accumulateAndGet(next, Math::max);
+    }
+
+    /** A snapshot could not be loaded after all: start again from nothing. */
+    void forgetRestoredState() {
+        byId.clear();
+        queueSubscriptions.clear();
+        namedSubscriptions.clear();
+        delays.forgetReplay();
+    }
+
+    /** Registers a subscription read from a snapshot or a SUBSCRIPTION record; null if its destination is gone. */
+    private Subscription register(SubscriptionSpec spec) {
+        nextSubscriptionId.accumulateAndGet(spec.id() + 1, Math::max);
+        Destination d = destinations.get(spec.destination());
+        if (d == null) {
+            return null;
+        }
+        Subscription s = new Subscription(spec, d);
+        byId.put(spec.id(), s);
+        if (spec.kind() == SubscriptionSpec.Kind.QUEUE) {
+            queueSubscriptions.put(spec.destination(), s);
+        } else {
+            namedSubscriptions.put(new SubscriptionName(spec.clientId(), spec.name()), s);
+        }
+        return s;
+    }
+
+    /** The subscriptions a snapshot holds: those recorded in the log (queues and durable topic subscriptions). */
+    DeliverySnapshot.Source snapshotSource() {
+        return new DeliverySnapshot.Source() {
+            @Override
+            public Iterable<Subscription> persistentSubscriptions() {
+                return byId.values().stream().filter(s -> s.spec().kind().durable()
+                        || (s.spec().kind() == SubscriptionSpec.Kind.QUEUE && !s.spec().destination().type().isTemporary()))
+                        .toList();
+            }
+
+            @Override
+            public DelayedDelivery delays() {
+                return delays;
+            }
+
+            @Override
+            public ForwardIndex forwards() {
+                return forwards;
+            }
+        };
     }
 
     /** A new broker-wide lease holder id, for a consumer or a transaction. */
@@ -99,9 +197,27 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     private void replay() {
         long started = System.nanoTime();
         int[] records = new int[1];
-        store.scan(store.minOffset(), new DispatchListener() {
+        long from = checkpointer.load(new DeliverySnapshot.Target() {
+            @Override
+            public Subscription restore(SubscriptionSpec spec) {
+                return register(spec);
+            }
+
+            @Override
+            public DelayedDelivery delays() {
+                return delays;
+            }
+
+            @Override
+            public ForwardIndex forwards() {
+                return forwards;
+            }
+        });
+        int restored = byId.size();
+        store.scan(from, new DispatchListener() {
             @Override
             public void onRecord(RecordView r) {
+                forwards.onRecord(r);
                 if (r.isSystem() && StateRecord.isStateRecord(r.systemType())) {
                     records[0]++;
                     apply(r.systemType(), r.payload());
@@ -116,24 +232,16 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         if (store.recoveryReport().crashed()) {
             byId.values().forEach(Subscription::markMaybeDelivered);
         }
-        LOG.info("delivery state: {} subscriptions from {} records in {} ms", byId.size(), records[0],
-                (System.nanoTime() - started) / 1_000_000);
+        LOG.info("delivery state: {} subscriptions ({} from the snapshot) and {} records replayed from offset {} in {} ms",
+                byId.size(), restored, records[0], from, (System.nanoTime() - started) / 1_000_000);
     }
 
     private void apply(int type, ByteBuffer p) {
         switch (type) {
             case StateRecord.SUBSCRIPTION -> {
                 SubscriptionSpec spec = StateRecord.readSubscription(p);
-                nextSubscriptionId.accumulateAndGet(spec.id() + 1, Math::max);
-                Destination d = destinations.get(spec.destination());
-                if (d != null) {
-                    Subscription s = new Subscription(spec, d);
-                    byId.put(spec.id(), s);
-                    if (spec.kind() == SubscriptionSpec.Kind.QUEUE) {
-                        queueSubscriptions.put(spec.destination(), s);
-                    } else {
-                        namedSubscriptions.put(new SubscriptionName(spec.clientId(), spec.name()), s);
-                    }
+                if (!byId.containsKey(spec.id())) { // already restored from the snapshot
+                    register(spec);
                 }
             }
             case StateRecord.SUBSCRIPTION_DELETE -> {
@@ -480,6 +588,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
 
     @Override
     public void onRecord(RecordView record) {
+        forwards.onRecord(record);
     }
 
     @Override
@@ -544,7 +653,16 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
 
     @Override
     public void close() {
+        checkpoints.shutdownNow();
         timer.shutdownNow();
         delays.close();
+        try {
+            checkpoints.awaitTermination(30, TimeUnit.SECONDS);
+            checkpointer.checkpoint(); // a clean stop restarts from here without replaying the log
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.error("final delivery snapshot not written: {}; the next start replays from the previous one", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

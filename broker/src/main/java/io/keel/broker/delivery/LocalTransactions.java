@@ -37,6 +37,11 @@ public final class LocalTransactions {
         return open.remove(id);
     }
 
+    /** A message of {@code t} is stored prepared. */
+    public void prepared(Transaction t, Transaction.PreparedSend send) {
+        engine.transactions().prepared(t, send);
+    }
+
     public int openCount() {
         return open.size();
     }

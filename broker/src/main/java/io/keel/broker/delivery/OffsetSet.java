@@ -175,4 +175,38 @@ public final class OffsetSet {
         pageCount++;
         return at;
     }
+
+    /** Writes the set for a snapshot: watermark, page count, then each page's number and 64 words. */
+    void writeTo(java.io.DataOutput out) throws java.io.IOException {
+        out.writeLong(watermark);
+        out.writeInt(pageCount);
+        for (int p = 0; p < pageCount; p++) {
+            out.writeLong(pageNumbers[p]);
+            for (long w : pages[p]) {
+                out.writeLong(w);
+            }
+        }
+    }
+
+    /** Reads a set written by {@link #writeTo}. */
+    static OffsetSet readFrom(java.io.DataInput in) throws java.io.IOException {
+        OffsetSet s = new OffsetSet(in.readLong());
+        int n = in.readInt();
+        if (n < 0 || n > 1 << 24) {
+            throw new java.io.IOException("bitmap page count " + n + " is out of range");
+        }
+        for (int p = 0; p < n; p++) {
+            long number = in.readLong();
+            int at = s.find(number);
+            if (at >= 0 || (s.pageCount > 0 && number < s.pageNumbers[s.pageCount - 1])) {
+                throw new java.io.IOException("bitmap pages are not in order");
+            }
+            at = s.insert(number, s.pageCount);
+            for (int w = 0; w < WORDS; w++) {
+                s.pages[at][w] = in.readLong();
+            }
+            s.size += countBits(s.pages[at]);
+        }
+        return s;
+    }
 }

@@ -21,7 +21,7 @@ import java.util.TreeMap;
  */
 public final class QueueCursor {
 
-    private final OffsetSet settled;
+    private OffsetSet settled;
     private final Map<Long, Lease> leases = new HashMap<>();
     private final TreeMap<Long, Long> redeliveries = new TreeMap<>();
     private final Map<Long, Integer> returnedCounts = new HashMap<>();
@@ -248,5 +248,48 @@ public final class QueueCursor {
 
     public OffsetSet settledSet() {
         return settled;
+    }
+
+    /**
+     * Writes the cursor for a snapshot: the settled set, the delivery horizon, then every message that
+     * was delivered and not settled with its delivery count (leased ones included: after a restart
+     * they come back), then the waiting redeliveries with their times.
+     */
+    void writeTo(java.io.DataOutput out) throws java.io.IOException {
+        settled.writeTo(out);
+        out.writeLong(deliveredHorizon);
+        Map<Long, Integer> counts = new HashMap<>(returnedCounts);
+        leases.forEach((o, l) -> {
+            if (l.deliveryCount() > 0) {
+                counts.merge(o, l.deliveryCount(), Math::max);
+            }
+        });
+        out.writeInt(counts.size());
+        for (Map.Entry<Long, Integer> e : counts.entrySet()) {
+            out.writeLong(e.getKey());
+            out.writeInt(e.getValue());
+        }
+        out.writeInt(redeliveries.size());
+        for (Map.Entry<Long, Long> e : redeliveries.entrySet()) {
+            out.writeLong(e.getKey());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    /** Restores what {@link #writeTo} wrote (at start, before any consumer). */
+    void readFrom(java.io.DataInput in) throws java.io.IOException {
+        settled = OffsetSet.readFrom(in);
+        deliveredHorizon = in.readLong();
+        leases.clear();
+        returnedCounts.clear();
+        redeliveries.clear();
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            returnedCounts.put(in.readLong(), in.readInt());
+        }
+        n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            redeliveries.put(in.readLong(), in.readLong());
+        }
     }
 }

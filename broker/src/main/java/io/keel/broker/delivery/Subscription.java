@@ -277,4 +277,46 @@ public final class Subscription {
             c.wake();
         }
     }
+
+    /** Writes the subscription's state for a snapshot: counters, then each cursor that exists. */
+    synchronized void writeTo(java.io.DataOutput out) throws java.io.IOException {
+        out.writeLong(deadLettered);
+        out.writeLong(expired);
+        int n = 0;
+        for (QueueCursor c : cursors) {
+            n += c == null ? 0 : 1;
+        }
+        out.writeInt(n);
+        for (int sq = 0; sq < cursors.length; sq++) {
+            if (cursors[sq] != null) {
+                out.writeInt(sq);
+                cursors[sq].writeTo(out);
+            }
+        }
+    }
+
+    /** Restores what {@link #writeTo} wrote. */
+    synchronized void readFrom(java.io.DataInput in) throws java.io.IOException {
+        deadLettered = in.readLong();
+        expired = in.readLong();
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            int sq = in.readInt();
+            if (sq < 0 || sq >= cursors.length) {
+                throw new java.io.IOException("store queue " + sq + " does not exist on " + destination.id());
+            }
+            cursor(sq).readFrom(in);
+        }
+    }
+
+    /** Reads past one subscription's state written by {@link #writeTo}. */
+    static void skip(java.io.DataInput in) throws java.io.IOException {
+        in.readLong();
+        in.readLong();
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            in.readInt();
+            new QueueCursor(0).readFrom(in);
+        }
+    }
 }

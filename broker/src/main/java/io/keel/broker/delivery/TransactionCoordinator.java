@@ -29,6 +29,26 @@ public final class TransactionCoordinator {
     private final MessageStore store;
     private final DelayedDelivery delays;
 
+    /** Open transactions with prepared messages: holder id -> offset of the first one (retention keeps it). */
+    private final Map<Long, Long> opened = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A message of {@code t} is stored prepared. */
+    public void prepared(Transaction t, Transaction.PreparedSend send) {
+        if (t.sends().isEmpty()) {
+            opened.put(t.holder(), send.bodyOffset());
+        }
+        t.prepared(send);
+    }
+
+    /** The first prepared offset of the oldest open transaction, or Long.MAX_VALUE. */
+    long minOpenOffset() {
+        long min = Long.MAX_VALUE;
+        for (long o : opened.values()) {
+            min = Math.min(min, o);
+        }
+        return min;
+    }
+
     TransactionCoordinator(DeliveryEngine engine, MessageStore store, DelayedDelivery delays) {
         this.engine = engine;
         this.store = store;
@@ -116,27 +136,37 @@ public final class TransactionCoordinator {
                 batch.add(new AppendRecord().message(send.key(), forward).forward(true).tagCode(t.origin()));
             }
         }
+        int token = engine.barrier().enter();
         store.appendBatch(batch).whenComplete((results, error) -> {
-            if (error != null) {
-                StoreException e = error instanceof StoreException se ? se
-                        : error.getCause() instanceof StoreException se2 ? se2 : new StoreException(error.toString(), error);
-                LOG.warn("commit of transaction {} not recorded: {}; its acknowledged messages will be redelivered",
-                        t.holder(), e.getMessage());
-                rollback(t);
-                outcome.failed(e);
-                return;
+            try {
+                completeCommit(t, now, error, outcome);
+            } finally {
+                engine.barrier().exit(token);
             }
-            for (Transaction.HeldMessage m : t.held()) {
-                m.subscription().settle(m.storeQueueId(), m.offset(), t.holder());
-            }
-            for (Transaction.PreparedSend send : t.sends()) {
-                if (send.deliveryTime() > now) {
-                    delays.schedule(send.deliveryTime(), send.key(), send.bodyOffset(), send.bodySize(), t.origin());
-                }
-                send.destination().enqueued();
-            }
-            outcome.committed();
         });
+    }
+
+    private void completeCommit(Transaction t, long now, Throwable error, CommitOutcome outcome) {
+        if (error != null) {
+            StoreException e = error instanceof StoreException se ? se
+                    : error.getCause() instanceof StoreException se2 ? se2 : new StoreException(error.toString(), error);
+            LOG.warn("commit of transaction {} not recorded: {}; its acknowledged messages will be redelivered",
+                    t.holder(), e.getMessage());
+            rollback(t);
+            outcome.failed(e);
+            return;
+        }
+        for (Transaction.HeldMessage m : t.held()) {
+            m.subscription().settle(m.storeQueueId(), m.offset(), t.holder());
+        }
+        for (Transaction.PreparedSend send : t.sends()) {
+            if (send.deliveryTime() > now) {
+                delays.schedule(send.deliveryTime(), send.key(), send.bodyOffset(), send.bodySize(), t.origin());
+            }
+            send.destination().enqueued();
+        }
+        opened.remove(t.holder()); // only now: the timer and the forwarding records protect the bodies
+        outcome.committed();
     }
 
     /**
@@ -145,6 +175,7 @@ public final class TransactionCoordinator {
      * commit record a prepared body is garbage, also after a crash.
      */
     public void rollback(Transaction t) {
+        opened.remove(t.holder());
         long at = System.currentTimeMillis() + engine.settings().redeliveryDelayMillis();
         Map<Subscription, List<Subscription.Returned>> back = new java.util.LinkedHashMap<>();
         for (Transaction.HeldMessage m : t.held()) {

@@ -122,7 +122,7 @@ public final class SendHandler {
         return new AppendCallback() {
             @Override
             public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
-                t.prepared(new Transaction.PreparedSend(d, key, physicalOffset, size, deliveryTime));
+                transactions.prepared(t, new Transaction.PreparedSend(d, key, physicalOffset, size, deliveryTime));
                 answer.appended(physicalOffset, queueOffset, size, storeTimestamp);
             }
 
@@ -142,15 +142,17 @@ public final class SendHandler {
         long due = command.deliveryTime;
         io.keel.store.QueueKey key = record.queueKey();
         long tag = origin;
+        int token = delays.storing();
         return new AppendCallback() {
             @Override
             public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
-                delays.schedule(due, key, physicalOffset, size, tag);
+                delays.stored(token, due, key, physicalOffset, size, tag);
                 answer.appended(physicalOffset, queueOffset, size, storeTimestamp);
             }
 
             @Override
             public void failed(StoreException error) {
+                delays.notStored(token);
                 answer.failed(error);
             }
         };
