@@ -89,6 +89,34 @@ public final class AdminHandler {
                     list.sort(java.util.Comparator.comparing(AdminCommands.SubscriptionInfo::destination));
                     channel.writeAndFlush(AdminCommands.subscriptionsResponse(channel.alloc(), id, list));
                 }
+                case CommandCode.ADMIN_CONFIGURE -> {
+                    AdminCommands.Configure c = AdminCommands.Configure.decode(frame.body());
+                    Destination d = ctx.destinations().get(new io.keel.broker.destination.DestinationId(c.type(), c.name()));
+                    if (d == null) {
+                        throw new DestinationException(c.type().name().toLowerCase(java.util.Locale.ROOT) + " '"
+                                + c.name() + "' does not exist");
+                    }
+                    if (!c.changes().isEmpty()) {
+                        java.util.Map<String, String> merged = new java.util.TreeMap<>(d.settingOverrides());
+                        c.changes().forEach((k, v) -> {
+                            if (v.isEmpty()) {
+                                merged.remove(k);
+                            } else {
+                                merged.put(k, v);
+                            }
+                        });
+                        try {
+                            ctx.delivery().settings().with(merged);
+                        } catch (IllegalArgumentException e) {
+                            channel.writeAndFlush(ErrorReply.frame(channel.alloc(), command, id, ErrorCode.INVALID_REQUEST,
+                                    d.id() + ": " + e.getMessage()));
+                            return;
+                        }
+                        ctx.destinations().configure(c.type(), c.name(), c.changes());
+                    }
+                    channel.writeAndFlush(AdminCommands.configureResponse(channel.alloc(), id,
+                            ctx.delivery().settings(d).describe()));
+                }
                 case CommandCode.ADMIN_STATS -> {
                     Wire.end(frame.body(), "admin stats");
                     channel.writeAndFlush(AdminCommands.statsResponse(channel.alloc(), id, stats()));

@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 /** {@code keel admin}: list, create, delete, purge destinations and show broker statistics. */
 @Command(name = "admin", mixinStandardHelpOptions = true, versionProvider = KeelVersion.class,
         description = "Administer a running broker.",
-        subcommands = {AdminCommand.ListCmd.class, AdminCommand.Subscriptions.class, AdminCommand.Create.class, AdminCommand.Delete.class,
+        subcommands = {AdminCommand.ListCmd.class, AdminCommand.Subscriptions.class, AdminCommand.Configure.class, AdminCommand.Create.class, AdminCommand.Delete.class,
             AdminCommand.Purge.class, AdminCommand.Stats.class})
 final class AdminCommand implements Callable<Integer> {
 
@@ -157,6 +157,23 @@ final class AdminCommand implements Callable<Integer> {
         int send(short command, int queues, java.util.function.BiConsumer<Frame, PrintWriter> print) {
             return run(spec, parent.broker, command, (c, id) -> new AdminCommands.Target(type(destination.topic),
                     destination.name, queues).frame(c.channel().alloc(), command, id), print);
+        }
+    }
+
+    @Command(name = "configure", mixinStandardHelpOptions = true,
+            description = "Show or set a destination's delivery settings: maxDeliveries, redeliveryDelayMillis, "
+                    + "leaseMillis, deadLetterQueue, expiryQueue (an empty value goes back to the broker default).")
+    static final class Configure extends DestinationCommand {
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a setting to change (repeatable)")
+        Map<String, String> changes = new java.util.LinkedHashMap<>();
+
+        @Override
+        public Integer call() {
+            return run(spec, parent.broker, CommandCode.ADMIN_CONFIGURE, (c, id) -> new AdminCommands.Configure(
+                    type(destination.topic), destination.name, changes).frame(c.channel().alloc(), id), (f, out) -> {
+                        out.println("delivery settings of " + destination.describe() + ":");
+                        AdminCommands.decodeStats(f.body()).forEach((k, v) -> out.printf("  %-22s %s%n", k, v));
+                    });
         }
     }
 

@@ -183,8 +183,36 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         return nextLeaseHolder.getAndIncrement();
     }
 
+    /** The broker's default delivery settings. */
     public DeliverySettings settings() {
         return settings;
+    }
+
+    private record CachedSettings(Map<String, String> overrides, DeliverySettings settings) {
+    }
+
+    private final Map<Destination, CachedSettings> destinationSettings = new ConcurrentHashMap<>();
+
+    /** The delivery settings of a destination: the broker's defaults with what an administrator set for it. */
+    public DeliverySettings settings(Destination d) {
+        Map<String, String> overrides = d.settingOverrides();
+        if (overrides.isEmpty()) {
+            return settings;
+        }
+        CachedSettings c = destinationSettings.get(d);
+        if (c == null || c.overrides() != overrides) {
+            DeliverySettings computed;
+            try {
+                computed = settings.with(overrides);
+            } catch (IllegalArgumentException e) {
+                LOG.error("{}: delivery settings {} are invalid ({}); using the broker defaults", d.id(), overrides,
+                        e.getMessage());
+                computed = settings;
+            }
+            c = new CachedSettings(overrides, computed);
+            destinationSettings.put(d, c);
+        }
+        return c.settings();
     }
 
     /** The delivery-delay timer. */
@@ -437,7 +465,8 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
                 }
             }
         }
-        returned(s, s.releaseConsumer(c.holder(), System.currentTimeMillis() + settings.redeliveryDelayMillis()));
+        returned(s, s.releaseConsumer(c.holder(), System.currentTimeMillis()
+                + settings(s.destination()).redeliveryDelayMillis()));
     }
 
     // ---- local transactions -------------------------------------------------------------------------
@@ -469,7 +498,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     /** Returns the listed messages (recover, rollback): redelivered after the delay, or dead-lettered. */
     public void release(SubscriptionConsumer c, int[] storeQueueIds, long[] offsets, int count) {
         Subscription s = c.subscription();
-        long at = System.currentTimeMillis() + settings.redeliveryDelayMillis();
+        long at = System.currentTimeMillis() + settings(s.destination()).redeliveryDelayMillis();
         List<Subscription.Returned> back = new java.util.ArrayList<>();
         for (int i = 0; i < count; i++) {
             if (storeQueueIds[i] >= 0 && storeQueueIds[i] < s.destination().storeQueueCount()) {
@@ -487,12 +516,14 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         if (back.isEmpty()) {
             return;
         }
-        long at = System.currentTimeMillis() + settings.redeliveryDelayMillis();
+        DeliverySettings ds = settings(s.destination());
+        long at = System.currentTimeMillis() + ds.redeliveryDelayMillis();
         StateRecord.Entries released = new StateRecord.Entries(s.spec().id(), back.size());
         for (Subscription.Returned r : back) {
-            if (r.deliveries() >= settings.maxDeliveries()) {
+            if (r.deliveries() >= ds.maxDeliveries()) {
                 s.hold(r.storeQueueId(), r.offset()); // out of circulation while it is copied
-                deadLetter(s, r.storeQueueId(), r.offset(), r.deliveries());
+                moveTo(s, r.storeQueueId(), r.offset(), ds.deadLetterQueue(), StateRecord.SETTLED_DEAD_LETTER,
+                        "after " + r.deliveries() + " deliveries", ds.redeliveryDelayMillis());
             } else {
                 released.add(r.storeQueueId(), r.offset(), at);
             }
@@ -504,14 +535,18 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         s.wakeConsumers();
     }
 
-    /** Copies the message to the dead-letter queue, then settles it here. */
-    private void deadLetter(Subscription s, int sq, long offset, int deliveries) {
-        Destination dlq;
+    /**
+     * Copies the message to {@code queue} (the dead-letter or the expiry queue), then settles it here
+     * with {@code reason}. If the copy fails the message stays and is offered again later.
+     */
+    private void moveTo(Subscription s, int sq, long offset, String queue, long reason, String why, long retryDelayMillis) {
+        Destination target;
         try {
-            dlq = destinations.resolve(DestinationType.QUEUE, settings.deadLetterQueue());
+            target = destinations.resolve(DestinationType.QUEUE, queue);
         } catch (RuntimeException e) {
-            LOG.error("cannot resolve the dead-letter queue '{}': {}; the message stays", settings.deadLetterQueue(),
-                    e.toString());
+            LOG.error("cannot resolve the queue '{}' for a message of {} {}: {}; the message stays", queue,
+                    s.destination().id(), why, e.toString());
+            s.release(sq, offset, QueueCursor.HELD_BY_BROKER, System.currentTimeMillis() + Math.max(1000, retryDelayMillis));
             return;
         }
         io.keel.store.ConsumeQueueBatch one = new io.keel.store.ConsumeQueueBatch(1);
@@ -519,29 +554,46 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
             return;
         }
         try (RecordSlice slice = store.readMessage(one.physicalOffset(0))) {
+            ByteBuffer body = slice.payload();
+            if (reason == StateRecord.SETTLED_EXPIRED) {
+                body = withoutExpiration(body);
+            }
             AppendRecord copy = new AppendRecord().message(
-                    dlq.key(Destination.storeQueueId(0, Destination.priorityOf(sq))), slice.payload());
+                    target.key(Destination.storeQueueId(0, Destination.priorityOf(sq))), body);
             store.append(copy, new AppendCallback() {
                 @Override
                 public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
-                    dlq.enqueued();
-                    s.settleAny(sq, offset);
-                    s.countSettled(StateRecord.SETTLED_DEAD_LETTER);
+                    target.enqueued();
+                    if (s.settleAny(sq, offset)) {
+                        s.countSettled(reason);
+                    }
                     store.append(new AppendRecord().system(StateRecord.SETTLED, new StateRecord.Entries(s.spec().id(), 1)
-                            .add(sq, offset, StateRecord.SETTLED_DEAD_LETTER).payload()), IGNORE);
-                    LOG.info("{} offset {} of {} moved to the dead-letter queue '{}' after {} deliveries",
-                            s.destination().id(), offset, sq, settings.deadLetterQueue(), deliveries);
+                            .add(sq, offset, reason).payload()), IGNORE);
+                    LOG.info("{} offset {} of {} moved to queue '{}' {}", s.destination().id(), offset, sq, queue, why);
                 }
 
                 @Override
                 public void failed(StoreException error) {
-                    LOG.error("cannot move {} offset {} to the dead-letter queue: {}; it will be delivered again",
-                            s.destination().id(), offset, error.getMessage());
+                    LOG.error("cannot move {} offset {} to queue '{}': {}; it will be offered again",
+                            s.destination().id(), offset, queue, error.getMessage());
                     s.release(sq, offset, QueueCursor.HELD_BY_BROKER, System.currentTimeMillis()
-                            + Math.max(1000, settings.redeliveryDelayMillis()));
+                            + Math.max(1000, retryDelayMillis));
                 }
             });
         }
+    }
+
+    /**
+     * A copy of an expired JMS message whose JMSExpiration is cleared: in the expiry queue it is kept
+     * for whoever inspects it, not expired again. Other payloads are copied unchanged.
+     */
+    private static ByteBuffer withoutExpiration(ByteBuffer payload) {
+        ByteBuffer copy = ByteBuffer.allocate(payload.remaining());
+        copy.put(payload.duplicate()).flip();
+        if (copy.remaining() >= io.keel.protocol.message.MessageLayout.OFF_EXPIRATION + 8 && copy.get(io.keel.protocol.message.MessageLayout.OFF_VERSION) == io.keel.protocol.message.MessageLayout.VERSION) {
+            copy.putLong(io.keel.protocol.message.MessageLayout.OFF_EXPIRATION, 0L);
+        }
+        return copy;
     }
 
     /** Settles a message that never belongs to a noLocal subscription (published by its own connection). */
@@ -549,8 +601,16 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         s.settleAny(sq, offset); // derived from the message's origin, so replay decides the same way
     }
 
-    /** Settles an expired message (never delivered). */
+    /** Settles an expired message (never delivered), after moving it to the expiry queue if there is one. */
     void expire(Subscription s, int sq, long offset) {
+        DeliverySettings ds = settings(s.destination());
+        if (ds.expiryQueue() != null && !ds.expiryQueue().equals(s.destination().id().name())) {
+            if (s.holdIfAvailable(sq, offset)) { // out of circulation while it is copied
+                moveTo(s, sq, offset, ds.expiryQueue(), StateRecord.SETTLED_EXPIRED, "expired",
+                        ds.redeliveryDelayMillis());
+            }
+            return;
+        }
         if (s.settleAny(sq, offset)) {
             s.countSettled(StateRecord.SETTLED_EXPIRED);
             store.append(new AppendRecord().system(StateRecord.SETTLED, new StateRecord.Entries(s.spec().id(), 1)
@@ -604,8 +664,9 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     private void tick() {
         long now = System.currentTimeMillis();
         for (Subscription s : byId.values()) {
-            if (settings.leaseMillis() > 0) {
-                returned(s, s.expireLeases(now, settings.redeliveryDelayMillis()));
+            DeliverySettings ds = settings(s.destination());
+            if (ds.leaseMillis() > 0) {
+                returned(s, s.expireLeases(now, ds.redeliveryDelayMillis()));
             }
             if (!s.consumers().isEmpty() && s.hasDueRedelivery(now)) {
                 s.wakeConsumers();

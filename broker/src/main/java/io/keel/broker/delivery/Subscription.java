@@ -171,6 +171,15 @@ public final class Subscription {
     }
 
     /** Keeps a returned message from every consumer until the broker settles or releases it. */
+    /** Takes a message nobody holds out of circulation (e.g. to move it); returns false if it was not available. */
+    synchronized boolean holdIfAvailable(int storeQueueId, long offset) {
+        if (!cursor(storeQueueId).isAvailable(offset, Long.MAX_VALUE)) {
+            return false;
+        }
+        cursor(storeQueueId).hold(offset);
+        return true;
+    }
+
     synchronized void hold(int storeQueueId, long offset) {
         cursor(storeQueueId).hold(offset);
     }

@@ -187,7 +187,7 @@ public final class SubscriptionConsumer extends CreditedPusher {
             if (group != null && !subscription.claimGroup(group, holder)) {
                 return; // the group belongs to another consumer of this subscription
             }
-            int leased = subscription.lease(sq, offset, holder, now, engine.settings().leaseMillis());
+            int leased = subscription.lease(sq, offset, holder, now, engine.settings(destination).leaseMillis());
             if (leased == 0) {
                 return;
             }

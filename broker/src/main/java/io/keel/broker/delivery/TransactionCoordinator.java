@@ -176,9 +176,9 @@ public final class TransactionCoordinator {
      */
     public void rollback(Transaction t) {
         opened.remove(t.holder());
-        long at = System.currentTimeMillis() + engine.settings().redeliveryDelayMillis();
         Map<Subscription, List<Subscription.Returned>> back = new java.util.LinkedHashMap<>();
         for (Transaction.HeldMessage m : t.held()) {
+            long at = System.currentTimeMillis() + engine.settings(m.subscription().destination()).redeliveryDelayMillis();
             int deliveries = m.subscription().release(m.storeQueueId(), m.offset(), t.holder(), at);
             if (deliveries > 0) {
                 back.computeIfAbsent(m.subscription(), k -> new java.util.ArrayList<>())

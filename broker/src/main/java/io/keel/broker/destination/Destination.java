@@ -1,5 +1,6 @@
 package io.keel.broker.destination;
 
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -35,6 +36,8 @@ public final class Destination {
     private final LongAdder enqueued = new LongAdder();
     /** The connection that owns a temporary destination (0 for others). */
     private final long owner;
+    /** Delivery settings set for this destination by an administrator (key to value; empty = broker defaults). */
+    private volatile Map<String, String> settingOverrides = Map.of();
 
     Destination(DestinationId id, int queueCount, long[] initialFloors) {
         this(id, queueCount, initialFloors, 0);
@@ -54,6 +57,15 @@ public final class Destination {
             floors.set(s, floor);
             acked.set(s, floor);
         }
+    }
+
+    /** The delivery settings an administrator set for this destination (see {@code DeliverySettings.KEYS}). */
+    public Map<String, String> settingOverrides() {
+        return settingOverrides;
+    }
+
+    void settingOverrides(Map<String, String> overrides) {
+        this.settingOverrides = Map.copyOf(overrides);
     }
 
     public DestinationId id() {

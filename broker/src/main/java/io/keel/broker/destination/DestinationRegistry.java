@@ -102,7 +102,16 @@ public final class DestinationRegistry implements AutoCloseable {
             for (int q = 0; q < floors.length; q++) {
                 floors[q] = Long.parseLong(p.getProperty("d." + i + ".floor." + q, "0"));
             }
-            destinations.put(id, new Destination(id, queues, floors));
+            Destination d = new Destination(id, queues, floors);
+            Map<String, String> overrides = new java.util.TreeMap<>();
+            String prefix = "d." + i + ".setting.";
+            for (String k : p.stringPropertyNames()) {
+                if (k.startsWith(prefix)) {
+                    overrides.put(k.substring(prefix.length()), p.getProperty(k));
+                }
+            }
+            d.settingOverrides(overrides);
+            destinations.put(id, d);
         }
         // Destinations created on first use whose metadata write a crash prevented.
         Map<DestinationId, Integer> fromStore = new HashMap<>();
@@ -202,6 +211,33 @@ public final class DestinationRegistry implements AutoCloseable {
         return d;
     }
 
+    /**
+     * Admin configure: replaces the delivery settings set for a destination (already validated by the
+     * caller); durable when it returns. An empty value removes a key (back to the broker default).
+     */
+    public Destination configure(DestinationType type, String name, Map<String, String> changes) {
+        DestinationId id = new DestinationId(type, name);
+        Destination d = destinations.get(id);
+        if (d == null) {
+            throw new DestinationException(id + " does not exist", false);
+        }
+        if (type.isTemporary()) {
+            throw new DestinationException(id + " is temporary: it uses the broker's settings", false);
+        }
+        Map<String, String> merged = new java.util.TreeMap<>(d.settingOverrides());
+        changes.forEach((k, v) -> {
+            if (v == null || v.isEmpty()) {
+                merged.remove(k);
+            } else {
+                merged.put(k, v);
+            }
+        });
+        d.settingOverrides(merged);
+        writeNow();
+        LOG.info("{}: delivery settings {}", id, merged);
+        return d;
+    }
+
     /** Admin delete: its stored messages become unreachable; durable when it returns. */
     public void delete(DestinationType type, String name) {
         DestinationId id = new DestinationId(type, name);
@@ -292,6 +328,8 @@ public final class DestinationRegistry implements AutoCloseable {
             p.setProperty("d." + i + ".type", d.id().type().name());
             p.setProperty("d." + i + ".name", d.id().name());
             p.setProperty("d." + i + ".queues", Integer.toString(d.queueCount()));
+            int n = i;
+            d.settingOverrides().forEach((k, v) -> p.setProperty("d." + n + ".setting." + k, v));
             for (int q = 0; q < d.storeQueueCount(); q++) {
                 if (d.floor(q) != 0) {
                     p.setProperty("d." + i + ".floor." + q, Long.toString(d.floor(q)));

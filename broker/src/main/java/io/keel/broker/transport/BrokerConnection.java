@@ -122,7 +122,7 @@ public final class BrokerConnection extends FrameHandler {
             case CommandCode.TXN_ROLLBACK -> transactionCommands.onRollback(frame);
             case CommandCode.ROUTE_QUERY -> route(frame);
             case CommandCode.ADMIN_CREATE, CommandCode.ADMIN_DELETE, CommandCode.ADMIN_LIST, CommandCode.ADMIN_STATS,
-                    CommandCode.ADMIN_PURGE, CommandCode.ADMIN_SUBSCRIPTIONS -> admin.handle(channel, frame);
+                    CommandCode.ADMIN_PURGE, CommandCode.ADMIN_SUBSCRIPTIONS, CommandCode.ADMIN_CONFIGURE -> admin.handle(channel, frame);
             case CommandCode.BROKER_REGISTER, CommandCode.BROKER_UNREGISTER ->
                 reply(frame, ErrorCode.INVALID_REQUEST, "this is a broker port, not a name server");
             default -> unknownCommand(frame);

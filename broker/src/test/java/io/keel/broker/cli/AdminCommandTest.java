@@ -84,6 +84,13 @@ class AdminCommandTest {
         assertTrue(purge[1].contains("purged 5 messages"), purge[1]);
         assertTrue(admin("list")[1].matches("(?s).*queue\\s+orders\\s+3\\s+0\\s+0\\s+0\\s+5.*"));
 
+        String[] configured = admin("configure", "orders", "--set", "maxDeliveries=4", "--set", "expiryQueue=old");
+        assertEquals("0", configured[0], configured[2]);
+        assertTrue(configured[1].matches("(?s).*maxDeliveries\\s+4.*expiryQueue\\s+old.*"), configured[1]);
+        String[] bad = admin("configure", "orders", "--set", "maxDeliveries=many");
+        assertEquals("1", bad[0]);
+        assertTrue(bad[2].contains("maxDeliveries='many' is not a whole number"), bad[2]);
+
         String[] stats = admin("stats");
         assertTrue(stats[1].contains("store.appendedRecords") && stats[1].contains("broker.destinations"), stats[1]);
 

@@ -25,6 +25,9 @@ import io.netty.buffer.ByteBufAllocator;
  *  SubscriptionInfo:      type (byte) | destination (s) | kind (s) | name (s) | clientId (s) | selector (s)
  *                         | depth (long) | inFlight (long) | consumers (int) | deadLettered (long) | expired (long)
  *  ADMIN_STATS  request:  empty     response: count (int) | count x ( key (s) | value (s) )
+ *  ADMIN_CONFIGURE request: type (byte) | name (s) | count (int) | count x ( key (s) | value (s) )
+ *               (an empty value resets a key to the broker default; count 0 only shows)
+ *               response: the destination's effective settings, as ADMIN_STATS
  * </pre>
  */
 public final class AdminCommands {
@@ -57,6 +60,46 @@ public final class AdminCommands {
             Wire.end(body, CommandCode.name(command));
             return new Target(type, name, queues);
         }
+    }
+
+    /** ADMIN_CONFIGURE: delivery settings to change on a destination (none: only show them). */
+    public record Configure(DestinationType type, String name, Map<String, String> changes) {
+
+        public ByteBuf frame(ByteBufAllocator alloc, int correlationId) {
+            ByteBuf b = FrameLayout.begin(alloc, 16 + name.length() * 3 + changes.size() * 64, CommandCode.ADMIN_CONFIGURE,
+                    0, correlationId);
+            b.writeByte(type.code());
+            Wire.writeString(b, name);
+            b.writeInt(changes.size());
+            changes.forEach((k, v) -> {
+                Wire.writeString(b, k);
+                Wire.writeString(b, v);
+            });
+            return FrameLayout.end(b);
+        }
+
+        public static Configure decode(ByteBuf body) {
+            Wire.need(body, 1, "admin configure type");
+            DestinationType type = DestinationType.of(body.readByte());
+            String name = Wire.readString(body, "admin configure name");
+            int n = Wire.readCount(body, 8, "admin configure count");
+            Map<String, String> changes = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                String key = Wire.readString(body, "admin configure key");
+                String value = Wire.readString(body, "admin configure value");
+                if (key == null) {
+                    throw new io.keel.protocol.frame.ProtocolViolation("admin configure: a setting has no name");
+                }
+                changes.put(key, value == null ? "" : value);
+            }
+            Wire.end(body, "admin configure");
+            return new Configure(type, name, changes);
+        }
+    }
+
+    /** The answer to ADMIN_CONFIGURE: the effective settings (same layout as ADMIN_STATS). */
+    public static ByteBuf configureResponse(ByteBufAllocator alloc, int correlationId, Map<String, String> settings) {
+        return mapResponse(alloc, CommandCode.ADMIN_CONFIGURE, correlationId, settings);
     }
 
     /** One line of ADMIN_LIST. */
@@ -142,8 +185,11 @@ public final class AdminCommands {
     }
 
     public static ByteBuf statsResponse(ByteBufAllocator alloc, int correlationId, Map<String, String> stats) {
-        ByteBuf b = FrameLayout.begin(alloc, 4 + stats.size() * 48, CommandCode.ADMIN_STATS, FrameLayout.FLAG_RESPONSE,
-                correlationId);
+        return mapResponse(alloc, CommandCode.ADMIN_STATS, correlationId, stats);
+    }
+
+    private static ByteBuf mapResponse(ByteBufAllocator alloc, short command, int correlationId, Map<String, String> stats) {
+        ByteBuf b = FrameLayout.begin(alloc, 4 + stats.size() * 48, command, FrameLayout.FLAG_RESPONSE, correlationId);
         b.writeInt(stats.size());
         stats.forEach((k, v) -> {
             Wire.writeString(b, k);

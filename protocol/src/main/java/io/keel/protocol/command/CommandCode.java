@@ -47,6 +47,8 @@ public final class CommandCode {
     public static final short ADMIN_PURGE = 0x0044;
     /** Lists every subscription (queues and topic subscriptions) with depth, in-flight and dead-letter counts. */
     public static final short ADMIN_SUBSCRIPTIONS = 0x0045;
+    /** Sets or shows a destination's delivery settings; see {@link AdminCommands.Configure}. */
+    public static final short ADMIN_CONFIGURE = 0x0046;
 
     private CommandCode() {
     }
@@ -82,6 +84,7 @@ public final class CommandCode {
             case ADMIN_STATS -> "ADMIN_STATS";
             case ADMIN_PURGE -> "ADMIN_PURGE";
             case ADMIN_SUBSCRIPTIONS -> "ADMIN_SUBSCRIPTIONS";
+            case ADMIN_CONFIGURE -> "ADMIN_CONFIGURE";
             default -> "UNKNOWN(0x" + Integer.toHexString(code & 0xFFFF) + ")";
         };
     }
