@@ -307,7 +307,7 @@ public final class ProtocolBenchmark {
     }
 
     /** The CPU model from lscpu, or /proc/cpuinfo, or "unknown". */
-    private static String cpuModel() {
+    static String cpuModel() {
         try {
             Process p = new ProcessBuilder("lscpu").redirectErrorStream(true).start();
             String out;

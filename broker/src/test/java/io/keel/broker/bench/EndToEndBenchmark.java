@@ -1,0 +1,272 @@
+package io.keel.broker.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.HdrHistogram.Histogram;
+
+import io.keel.broker.bench.E2eHarness.SendMode;
+import io.keel.broker.bench.E2eHarness.Side;
+import io.keel.broker.bench.E2eRunner.Result;
+import io.keel.broker.bench.E2eRunner.Spec;
+
+/**
+ * End to end through the broker, Keel beside Apache ActiveMQ Artemis in the same run: producers and
+ * consumers on connections of their own over loopback TCP to a broker in this JVM, 1 KiB messages,
+ * one fresh broker and data directory per case and broker (Keel first, then Artemis). Cases:
+ * (1) 1 producer / 1 consumer, one queue, persistent, synchronous sends: rate and send latency;
+ * (2) 16/16 over 8 queues, persistent, synchronous; (3) 16/16 over 10,000 queues, persistent,
+ * synchronous: set-up time, heap per queue, the first seconds and the steady state; (4) 1/1
+ * non-persistent; (5) 1/1 persistent, pipelined sends; (6) 1/1 persistent, transactions of 100
+ * sends; (7) a topic: 1 producer, persistent, synchronous, 2 durable subscriptions. Prints tables,
+ * the ratios Keel/Artemis and {@code RESULT name=value} lines. Not a test (surefire ignores it);
+ * docs/benchmarks.md has the command and what each figure means.
+ *
+ * <p>System properties: bench.quick, bench.seconds, bench.warmup, bench.firstSeconds, bench.cases
+ * (default 1,2,3,4,5,6,7), bench.brokers (default keel,artemis), bench.queues (case 3, default
+ * 10000), bench.inflight, bench.credit, bench.ackBatch, bench.txnBatch, bench.drainSeconds,
+ * bench.dir, bench.artemis.journalBufferTimeout (an experiment; unset = Artemis's default).
+ */
+public final class EndToEndBenchmark {
+
+    static final boolean QUICK = Boolean.getBoolean("bench.quick");
+    static final double SECONDS = dbl("bench.seconds", QUICK ? 2 : 5);
+    static final double WARMUP = dbl("bench.warmup", QUICK ? 1 : 2);
+    static final double FIRST_SECONDS = dbl("bench.firstSeconds", QUICK ? 3 : 10);
+    static final int MESSAGE_SIZE = 1024;
+    static final int MANY_QUEUES = Integer.getInteger("bench.queues", 10_000);
+    static final int INFLIGHT = Integer.getInteger("bench.inflight", 256);
+    static final int CREDIT = Integer.getInteger("bench.credit", 1000);
+    static final int ACK_BATCH = Integer.getInteger("bench.ackBatch", 250);
+    static final int TXN_BATCH = Integer.getInteger("bench.txnBatch", 100);
+    static final long DRAIN_SECONDS = Long.getLong("bench.drainSeconds", 60);
+    static final String CASES = System.getProperty("bench.cases", "1,2,3,4,5,6,7");
+    static final String BROKERS = System.getProperty("bench.brokers", "keel,artemis");
+    static final String TOPIC_PREFIX = "e2e-topic";
+
+    private static final List<String> RESULTS = new ArrayList<>();
+    /** Per case: the figures of each broker, for the ratios. */
+    private static final Map<String, Map<String, Result>> BY_CASE = new LinkedHashMap<>();
+
+    private EndToEndBenchmark() {
+    }
+
+    static List<Spec> specs() {
+        return List.of(
+                new Spec("1", "1p/1c, 1 queue, persistent, sync sends", 1, 1, 1, false, true, SendMode.SYNC),
+                new Spec("2", "16p/16c, 8 queues, persistent, sync sends", 16, 16, 8, false, true, SendMode.SYNC),
+                new Spec("3", "16p/16c, " + MANY_QUEUES + " queues, persistent, sync sends", 16, 16, MANY_QUEUES, false,
+                        true, SendMode.SYNC),
+                new Spec("4", "1p/1c, 1 queue, non-persistent, streamed sends", 1, 1, 1, false, false, SendMode.STREAM),
+                new Spec("5", "1p/1c, 1 queue, persistent, async sends (" + INFLIGHT + " in flight)", 1, 1, 1, false, true,
+                        SendMode.ASYNC),
+                new Spec("6", "1p/1c, 1 queue, persistent, transactions of " + TXN_BATCH, 1, 1, 1, false, true,
+                        SendMode.TXN),
+                new Spec("7", "topic: 1p, 2 durable subscribers, persistent, sync sends", 1, 2, 1, true, true,
+                        SendMode.SYNC));
+    }
+
+    public static void main(String[] args) throws Exception {
+        // Before any logger exists: warnings and errors only, and Artemis's audit loggers off.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.activemq.audit", "off");
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        String parent = System.getProperty("bench.dir");
+        Path base = parent == null ? Files.createTempDirectory("keel-e2e-bench-")
+                : Files.createTempDirectory(Files.createDirectories(Paths.get(parent)), "keel-e2e-bench-");
+        Thread cleanup = new Thread(() -> BenchBroker.deleteQuietly(base), "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        long started = System.nanoTime();
+        try {
+            describe(base);
+            List<String> wanted = List.of(CASES.split(","));
+            for (Spec spec : specs()) {
+                if (wanted.contains(spec.key())) {
+                    runCase(base, spec);
+                }
+            }
+            printRatios();
+        } finally {
+            BenchBroker.deleteQuietly(base);
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+            org.apache.activemq.artemis.api.core.client.ActiveMQClient.clearThreadPools();
+            System.out.printf(Locale.ROOT, "%nRun time %.0f s. Figures:%n", (System.nanoTime() - started) / 1e9);
+            RESULTS.forEach(System.out::println);
+            System.out.flush();
+        }
+    }
+
+    private static void runCase(Path base, Spec spec) {
+        System.out.printf(Locale.ROOT, "%n== Case %s: %s ==%n", spec.key(), spec.title());
+        for (String broker : BROKERS.split(",")) {
+            String name = broker.trim();
+            Result r;
+            try {
+                r = runOn(base, spec, name);
+            } catch (Exception | Error e) {
+                System.out.printf(Locale.ROOT, "%-8s FAILED: %s%n", name, e);
+                e.printStackTrace(System.out);
+                result("e2e.case" + spec.key() + "." + name + ".failed", 1, 0);
+                continue;
+            }
+            BY_CASE.computeIfAbsent(spec.key(), k -> new LinkedHashMap<>()).put(name, r);
+            print(spec, r);
+        }
+    }
+
+    private static Result runOn(Path base, Spec spec, String broker) throws Exception {
+        boolean many = spec.key().equals("3");
+        long heapBefore = many ? E2eRunner.usedHeapAfterGc() : 0;
+        if (!many) {
+            System.gc();
+        }
+        long t = System.nanoTime();
+        String label = "case" + spec.key();
+        try (Side side = switch (broker) {
+            case "keel" -> KeelSide.start(base, label);
+            case "artemis" -> ArtemisSide.start(base, label);
+            default -> throw new IllegalArgumentException("bench.brokers: unknown broker '" + broker + "'");
+        }) {
+            long startMillis = (System.nanoTime() - t) / 1_000_000;
+            return many ? E2eRunner.runManyQueues(side, spec, heapBefore, startMillis) : E2eRunner.run(side, spec);
+        }
+    }
+
+    private static void print(Spec spec, Result r) {
+        String k = "e2e.case" + spec.key() + "." + r.broker() + ".";
+        Histogram s = r.sendLatency();
+        Histogram e = r.endToEnd();
+        boolean latency = s.getTotalCount() > 0;
+        System.out.printf(Locale.ROOT, "%-8s sent %,10.0f msgs/s  received %,10.0f msgs/s  %s  e2e p50 %s p99 %s us  "
+                + "errors %d%s%s%n", r.broker(), r.sentPerSecond(), r.receivedPerSecond(),
+                latency ? "send p50 " + us(s.getValueAtPercentile(50)) + " p99 " + us(s.getValueAtPercentile(99))
+                        + " p99.9 " + us(s.getValueAtPercentile(99.9)) + " us" : "",
+                us(e.getValueAtPercentile(50)), us(e.getValueAtPercentile(99)), r.errors(),
+                r.firstError().isEmpty() ? "" : " (first: " + r.firstError() + ")",
+                r.undelivered() > 0 ? "  UNDELIVERED " + r.undelivered() + " after " + r.drainMillis() + " ms" : "");
+        System.out.printf(Locale.ROOT, "         drain %d ms, redelivered %d; %s%n", r.drainMillis(), r.redelivered(),
+                r.remarks());
+        result(k + "sent_per_s", r.sentPerSecond(), 0);
+        result(k + "received_per_s", r.receivedPerSecond(), 0);
+        if (latency) {
+            result(k + "send_p50_us", s.getValueAtPercentile(50) / 1000.0, 0);
+            result(k + "send_p99_us", s.getValueAtPercentile(99) / 1000.0, 0);
+        }
+        if (e.getTotalCount() > 0) {
+            result(k + "e2e_p50_us", e.getValueAtPercentile(50) / 1000.0, 0);
+            result(k + "e2e_p99_us", e.getValueAtPercentile(99) / 1000.0, 0);
+        }
+        if (r.errors() > 0) {
+            result(k + "errors", r.errors(), 0);
+        }
+        if (r.undelivered() > 0) {
+            result(k + "undelivered", r.undelivered(), 0);
+        }
+        E2eRunner.ManyQueues m = r.manyQueues();
+        if (m != null) {
+            System.out.printf(Locale.ROOT, "         broker start %d ms; %d consumers open in %d ms; first message to "
+                    + "every queue answered %s; set-up %s; heap after set-up %,d bytes per queue (broker and "
+                    + "clients); first %.0f s: sent %,.0f received %,.0f msgs/s; then (the figures above) %.0f s%n",
+                    m.startMillis(), spec.destinations(), m.consumersMillis(), m.firstPassMillis() < 0
+                            ? "NOT within the run (" + m.queuesReached() + " of " + spec.destinations() + " queues had one)"
+                            : m.firstPassMillis() + " ms later",
+                    m.setupMillis() < 0 ? "not complete" : m.setupMillis() + " ms", m.heapBytesPerQueue(),
+                    FIRST_SECONDS, m.firstSentPerSecond(), m.firstReceivedPerSecond(), SECONDS);
+            result(k + "queues_reached", m.queuesReached(), 0);
+            result(k + "consumers_ms", m.consumersMillis(), 0);
+            result(k + "setup_ms", m.setupMillis(), 0);
+            result(k + "heap_bytes_per_queue", m.heapBytesPerQueue(), 0);
+            result(k + "first_sent_per_s", m.firstSentPerSecond(), 0);
+            result(k + "first_received_per_s", m.firstReceivedPerSecond(), 0);
+        }
+    }
+
+    /** Keel/Artemis per case, and the many-queues figures against the 8-queue case. */
+    private static void printRatios() {
+        System.out.printf(Locale.ROOT, "%n== Keel / Artemis (received msgs/s; case 1 also send latency) ==%n");
+        System.out.printf(Locale.ROOT, "%-5s %-62s %12s %12s %8s%n", "case", "what", "keel", "artemis", "ratio");
+        for (Spec spec : specs()) {
+            Map<String, Result> rs = BY_CASE.get(spec.key());
+            if (rs == null) {
+                continue;
+            }
+            Result keel = rs.get("keel");
+            Result artemis = rs.get("artemis");
+            ratioRow(spec, "received msgs/s", keel == null ? -1 : keel.receivedPerSecond(),
+                    artemis == null ? -1 : artemis.receivedPerSecond(), "ratio_keel_vs_artemis");
+            if (spec.key().equals("1") && keel != null && artemis != null && keel.sendLatency().getTotalCount() > 0
+                    && artemis.sendLatency().getTotalCount() > 0) {
+                ratioRow(spec, "send p50 us", keel.sendLatency().getValueAtPercentile(50) / 1000.0,
+                        artemis.sendLatency().getValueAtPercentile(50) / 1000.0, null);
+            }
+            if (spec.key().equals("3")) {
+                Map<String, Result> eight = BY_CASE.get("2");
+                for (Result r : rs.values()) {
+                    Result e = eight == null ? null : eight.get(r.broker());
+                    if (e != null && e.receivedPerSecond() > 0 && r.manyQueues() != null) {
+                        double steady = r.receivedPerSecond() / e.receivedPerSecond();
+                        double first = r.manyQueues().firstReceivedPerSecond() / e.receivedPerSecond();
+                        System.out.printf(Locale.ROOT, "3     %-62s %12s %12s %8.3f%n", r.broker() + ": "
+                                + MANY_QUEUES + " vs 8 queues, steady (first " + FIRST_SECONDS + " s: "
+                                + String.format(Locale.ROOT, "%.3f", first) + ")", "", "", steady);
+                        result("e2e.case3." + r.broker() + ".ratio_vs_8_queues", steady, 3);
+                        result("e2e.case3." + r.broker() + ".first_ratio_vs_8_queues", first, 3);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void ratioRow(Spec spec, String what, double keel, double artemis, String resultName) {
+        boolean both = keel >= 0 && artemis > 0;
+        System.out.printf(Locale.ROOT, "%-5s %-62s %12s %12s %8s%n", spec.key(), spec.title() + ": " + what,
+                keel < 0 ? "-" : String.format(Locale.ROOT, "%,.0f", keel),
+                artemis < 0 ? "-" : String.format(Locale.ROOT, "%,.0f", artemis),
+                both ? String.format(Locale.ROOT, "%.2f", keel / artemis) : "-");
+        if (both && resultName != null) {
+            result("e2e.case" + spec.key() + "." + resultName, keel / artemis, 2);
+        }
+    }
+
+    private static void describe(Path base) throws Exception {
+        FileStore fs = Files.getFileStore(base);
+        long totalMemory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        System.out.printf(Locale.ROOT, "== End to end: Keel vs Apache ActiveMQ Artemis %s ==%n",
+                org.apache.activemq.artemis.utils.VersionLoader.getVersion().getFullVersion());
+        System.out.printf(Locale.ROOT, "machine      %d processors, %s, %.1f GiB RAM; JDK %s (%s), max heap %d MiB%n",
+                Runtime.getRuntime().availableProcessors(), ProtocolBenchmark.cpuModel(), totalMemory / 1073741824.0,
+                System.getProperty("java.version"), System.getProperty("java.vm.name"),
+                Runtime.getRuntime().maxMemory() / 1048576);
+        System.out.printf(Locale.ROOT, "data dir     %s: %s (%s), %.0f GiB total, %.0f GiB free%n", base, fs.name(),
+                fs.type(), fs.getTotalSpace() / 1073741824.0, fs.getUsableSpace() / 1073741824.0);
+        System.out.printf(Locale.ROOT, "settings     %.1f s measured after %.1f s warm-up per case (case 3: the first "
+                + "%.1f s, then %.1f s); %d-byte bodies; consumers: credit %d msgs (Keel) / 1 MiB window (Artemis), "
+                + "ack every %d msgs per consumer (Keel) / DUPS_OK (Artemis); %d async sends in flight; "
+                + "transactions of %d; Artemis audit logging %s%n", SECONDS, WARMUP, FIRST_SECONDS, SECONDS,
+                MESSAGE_SIZE, CREDIT, ACK_BATCH, INFLIGHT, TXN_BATCH,
+                ArtemisSide.auditLoggingEnabled() ? "ON (check the slf4j settings)" : "off");
+    }
+
+    private static String us(double nanos) {
+        return String.format(Locale.ROOT, "%,.0f", nanos / 1000.0);
+    }
+
+    private static void result(String name, double value, int decimals) {
+        RESULTS.add(String.format(Locale.ROOT, "RESULT %s=%." + decimals + "f", name, value));
+    }
+
+    private static double dbl(String property, double dflt) {
+        String v = System.getProperty(property);
+        return v == null ? dflt : Double.parseDouble(v);
+    }
+}
