@@ -12,6 +12,8 @@ import io.keel.store.commitlog.RecordLayout;
  */
 public final class RecordView {
 
+    private QueueKey queueKey;
+
     private ByteBuffer buf;
     private int base;
 
@@ -131,5 +133,19 @@ public final class RecordView {
     /** A read-only slice of the payload, without copying it. Allocates the slice object. */
     public ByteBuffer payload() {
         return buf.slice(payloadPosition(), payloadLength()).asReadOnlyBuffer();
+    }
+
+    /**
+     * The key of the ConsumeQueue the dispatcher put this record in (an object the store keeps, so a
+     * listener can look it up without decoding the name), or null for a record without an entry or
+     * outside dispatch (scans).
+     */
+    public QueueKey queueKey() {
+        return queueKey;
+    }
+
+    /** Set by the dispatcher before the listeners see the record. */
+    public void queueKey(QueueKey key) {
+        this.queueKey = key;
     }
 }

@@ -46,6 +46,7 @@ public final class AdminHandler {
                                 + " active consumers; close them before deleting it");
                     }
                     ctx.destinations().delete(t.type(), t.name());
+                    ctx.delivery().destinationRemoved(new io.keel.broker.destination.DestinationId(t.type(), t.name()));
                     channel.writeAndFlush(AdminCommands.empty(channel.alloc(), command, FrameLayout.FLAG_RESPONSE, id));
                 }
                 case CommandCode.ADMIN_PURGE -> {

@@ -48,7 +48,7 @@ public final class BrokerConfig {
             new Key("writeBufferHighWaterMark", "1m", "outbound bytes per connection above which the broker stops pushing and reading"),
             new Key("writeBufferLowWaterMark", "256k", "outbound bytes per connection below which it resumes"),
             new Key("diskUsageLimit", "0.90", "disk usage above which sends fail with 'store full'"),
-            new Key("ioThreads", "0", "Netty I/O threads; 0 = number of cores"),
+            new Key("ioThreads", "0", "Netty I/O threads; 0 = twice the number of cores (Netty's default)"),
             new Key("snapshotIntervalMillis", "60000", "how often the delivery state is snapshotted and the CommitLog below "
                     + "every consumer, timer and open transaction is deleted"));
 

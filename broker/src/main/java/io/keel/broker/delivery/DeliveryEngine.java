@@ -134,6 +134,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     /** A snapshot could not be loaded after all: start again from nothing. */
     void forgetRestoredState() {
         byId.clear();
+        byDestination.clear();
         queueSubscriptions.clear();
         namedSubscriptions.clear();
         delays.forgetReplay();
@@ -147,7 +148,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
             return null;
         }
         Subscription s = new Subscription(spec, d);
-        byId.put(spec.id(), s);
+        add(s);
         if (spec.kind() == SubscriptionSpec.Kind.QUEUE) {
             queueSubscriptions.put(spec.destination(), s);
         } else {
@@ -273,7 +274,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
                 }
             }
             case StateRecord.SUBSCRIPTION_DELETE -> {
-                Subscription s = byId.remove(p.getLong());
+                Subscription s = remove(p.getLong());
                 if (s != null) {
                     queueSubscriptions.remove(s.spec().destination(), s);
                     namedSubscriptions.remove(new SubscriptionName(s.spec().clientId(), s.spec().name()), s);
@@ -321,7 +322,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
                     appendAndWait(StateRecord.SUBSCRIPTION, StateRecord.subscription(spec));
                 }
                 s = new Subscription(spec, d);
-                byId.put(spec.id(), s);
+                add(s);
                 queueSubscriptions.put(d.id(), s);
             }
             return s;
@@ -337,7 +338,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
             String clientId, String selector, boolean noLocal) {
         if (kind == SubscriptionSpec.Kind.NON_DURABLE) {
             Subscription s = new Subscription(newTopicSpec(topic, kind, null, clientId, selector, noLocal), topic);
-            byId.put(s.spec().id(), s);
+            add(s);
             return s;
         }
         if (name == null || name.isEmpty()) {
@@ -376,7 +377,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
             appendAndWait(StateRecord.SUBSCRIPTION, StateRecord.subscription(spec));
         }
         Subscription s = new Subscription(spec, topic);
-        byId.put(spec.id(), s);
+        add(s);
         namedSubscriptions.put(key, s);
         return s;
     }
@@ -401,11 +402,17 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 
-    /** Forgets every subscription of a deleted temporary destination. */
+    /** Forgets every subscription of a deleted destination (temporary, or deleted by an administrator). */
     public synchronized void destinationRemoved(DestinationId id) {
         queueSubscriptions.remove(id);
-        byId.values().removeIf(s -> s.spec().destination().equals(id));
+        for (Subscription s : new java.util.ArrayList<>(byId.values())) {
+            if (s.spec().destination().equals(id)) {
+                remove(s.spec().id());
+            }
+        }
         namedSubscriptions.values().removeIf(s -> s.spec().destination().equals(id));
+        destinationsByKey.values().removeIf(d -> d.id().equals(id));
+        byDestination.keySet().removeIf(d -> d.id().equals(id));
     }
 
     /** Deletes a durable subscription by name; fails while it has active consumers. */
@@ -422,7 +429,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     }
 
     private void delete(Subscription s) {
-        byId.remove(s.spec().id());
+        remove(s.spec().id());
         namedSubscriptions.remove(new SubscriptionName(s.spec().clientId(), s.spec().name()), s);
         if (s.spec().kind().durable()) {
             appendAndWait(StateRecord.SUBSCRIPTION_DELETE, java.nio.ByteBuffer.allocate(8).putLong(0, s.spec().id()));
@@ -459,7 +466,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
                 || (kind == SubscriptionSpec.Kind.SHARED_NON_DURABLE && s.consumers().isEmpty())) {
             synchronized (this) {
                 if (s.consumers().isEmpty()) {
-                    byId.remove(s.spec().id());
+                    remove(s.spec().id());
                     namedSubscriptions.remove(new SubscriptionName(s.spec().clientId(), s.spec().name()), s);
                     return; // a non-durable subscription ends with its (last) consumer
                 }
@@ -646,18 +653,68 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
 
     // ---- waking ---------------------------------------------------------------------------------------
 
+    /**
+     * Dispatcher thread: notes which destinations the batch carried messages for, so that only their
+     * consumers are woken (with 10,000 queues, waking every consumer per batch cost more than the sends).
+     */
     @Override
     public void onRecord(RecordView record) {
         forwards.onRecord(record);
+        io.keel.store.QueueKey key = record.queueKey();
+        if (key == null) {
+            return;
+        }
+        Destination d = destinationsByKey.get(key);
+        if (d == null) {
+            d = destinations.forStoreName(key.destination());
+            if (d == null) {
+                return;
+            }
+            destinationsByKey.put(key, d);
+        }
+        if (d.touch(batch)) {
+            touched.add(d);
+        }
     }
 
     @Override
     public void onBatchDispatched(long dispatchedOffset) {
-        for (Subscription s : byId.values()) {
-            if (!s.consumers().isEmpty()) {
-                s.wakeConsumers();
+        for (int i = 0; i < touched.size(); i++) {
+            List<Subscription> subs = byDestination.get(touched.get(i));
+            if (subs != null) {
+                for (Subscription s : subs) {
+                    if (!s.consumers().isEmpty()) {
+                        s.wakeConsumers();
+                    }
+                }
             }
         }
+        touched.clear();
+        batch++;
+    }
+
+    /** Dispatcher thread only: the destinations of the current batch, and its number. */
+    private final java.util.ArrayList<Destination> touched = new java.util.ArrayList<>();
+    private long batch;
+    /** Store queue -> destination, filled on first sight (the dispatcher never decodes a name twice). */
+    private final Map<io.keel.store.QueueKey, Destination> destinationsByKey = new ConcurrentHashMap<>();
+    /** The subscriptions of each destination, for waking. */
+    private final Map<Destination, List<Subscription>> byDestination = new ConcurrentHashMap<>();
+
+    private void add(Subscription s) {
+        byId.put(s.spec().id(), s);
+        byDestination.computeIfAbsent(s.destination(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(s);
+    }
+
+    private Subscription remove(long subscriptionId) {
+        Subscription s = byId.remove(subscriptionId);
+        if (s != null) {
+            List<Subscription> subs = byDestination.get(s.destination());
+            if (subs != null) {
+                subs.remove(s);
+            }
+        }
+        return s;
     }
 
     /** Expires leases and wakes consumers whose redeliveries became due. */

@@ -36,6 +36,18 @@ public final class Destination {
     private final LongAdder enqueued = new LongAdder();
     /** The connection that owns a temporary destination (0 for others). */
     private final long owner;
+    /** The dispatch batch that last carried a message of this destination (dispatcher thread only). */
+    private long touchedInBatch = -1;
+
+    /** Marks the destination as touched by dispatch batch {@code batch}; true the first time for that batch. */
+    public boolean touch(long batch) {
+        if (touchedInBatch == batch) {
+            return false;
+        }
+        touchedInBatch = batch;
+        return true;
+    }
+
     /** Delivery settings set for this destination by an administrator (key to value; empty = broker defaults). */
     private volatile Map<String, String> settingOverrides = Map.of();
 

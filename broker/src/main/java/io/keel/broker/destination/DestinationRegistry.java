@@ -139,6 +139,12 @@ public final class DestinationRegistry implements AutoCloseable {
         return deletedFloors.keySet().stream().anyMatch(s -> s.startsWith(id.storeName() + "#"));
     }
 
+    /** The destination whose store queues are named {@code storeName} (see {@link DestinationId#storeName()}), or null. */
+    public Destination forStoreName(String storeName) {
+        DestinationId id = fromStoreName(storeName);
+        return id == null ? null : destinations.get(id);
+    }
+
     private static DestinationId fromStoreName(String storeName) {
         if (storeName.length() < 3 || storeName.charAt(1) != ':') {
             return null;

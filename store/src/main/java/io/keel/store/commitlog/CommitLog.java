@@ -188,7 +188,7 @@ public final class CommitLog {
             return;
         }
         metrics.appended(size);
-        afterWrite(await);
+        afterWrite(await, queueOffset >= 0);
         if (!await) {
             cb.appended(physical, queueOffset, size, timestamp);
         }
@@ -204,6 +204,7 @@ public final class CommitLog {
         boolean[] awaited = new boolean[n];
         long timestamp;
         boolean anyAwait = false;
+        boolean anyVisible = false;
         writeLock.lock();
         try {
             timestamp = nextTimestamp();
@@ -228,6 +229,7 @@ public final class CommitLog {
                     }
                     physicals[i] = physical;
                     queueOffsetsOut[i] = q;
+                    anyVisible |= q >= 0;
                     sizes[i] = size;
                     metrics.appended(size);
                     if (record.awaitFlush() && config.flushMode() == FlushMode.SYNC_FLUSH) {
@@ -251,7 +253,7 @@ public final class CommitLog {
                 cbs.get(i).appended(physicals[i], queueOffsetsOut[i], sizes[i], timestamp);
             }
         }
-        afterWrite(anyAwait);
+        afterWrite(anyAwait, anyVisible);
     }
 
     /** Store time that never goes backwards along the log, so seek-by-time can binary search. */
@@ -423,10 +425,12 @@ public final class CommitLog {
         }
     }
 
-    private void afterWrite(boolean awaitingFlush) {
+    private void afterWrite(boolean awaitingFlush, boolean visible) {
         // Under SYNC_FLUSH readers see only forced data, so even an append that does not wait for the
         // force (a non-persistent message) must wake the flusher, or it stays invisible up to a park.
-        if (awaitingFlush || config.flushMode() == FlushMode.SYNC_FLUSH) {
+        // A record nobody waits for and nobody reads (a broker's delivery-state record) rides along
+        // with the next force instead of costing one of its own.
+        if (awaitingFlush || (visible && config.flushMode() == FlushMode.SYNC_FLUSH)) {
             flusherWakeup.signal();
         }
         Wakeup listener = writeListener;

@@ -126,10 +126,12 @@ public final class Dispatcher implements Runnable {
                         + " (magic " + Integer.toHexString(magic) + ", size " + total + ")");
             }
             view.wrap(currentView, rel);
+            view.queueKey(null);
             if (view.isIndexed()) {
                 ConsumeQueue q = table.forRecord(currentView, view.destinationPosition(), view.destinationLength(),
                         view.queueId());
                 table.put(q, view.queueOffset(), pos, total, view.tagCode());
+                view.queueKey(q.key());
             }
             for (DispatchListener l : listeners) {
                 l.onRecord(view);
