@@ -72,6 +72,23 @@ public final class MappedFiles {
         }
     }
 
+    /**
+     * Creates a sparse file of {@code size} bytes whose space the caller has already checked (see the
+     * ConsumeQueues' cached free-space check).
+     */
+    public static void createUnchecked(Path path, long size) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            long existing = ch.size();
+            if (existing > size) {
+                throw new IOException("file " + path + " is " + existing + " bytes, larger than the expected " + size);
+            }
+            if (existing < size) {
+                ch.write(ByteBuffer.allocate(1), size - 1);
+            }
+        }
+    }
+
     /** Maps the whole file read-write. The channel is closed; the mapping stays valid. */
     public static MappedByteBuffer map(Path path, long size) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {

@@ -52,6 +52,13 @@ public final class ConsumeQueue {
     private record Segment(long firstOffset, Path path, MappedByteBuffer mapping) {
     }
 
+    private FreeSpace freeSpace;
+
+    ConsumeQueue(QueueKey key, Path directory, int entriesPerSegment, FreeSpace freeSpace) {
+        this(key, directory, entriesPerSegment);
+        this.freeSpace = freeSpace;
+    }
+
     ConsumeQueue(QueueKey key, Path directory, int entriesPerSegment) {
         this.key = key;
         this.directory = directory;
@@ -183,7 +190,12 @@ public final class ConsumeQueue {
     private Segment createSegment(long firstOffset) throws IOException {
         Files.createDirectories(directory);
         Path p = directory.resolve(CommitLogSegment.fileName(firstOffset));
-        MappedFiles.create(p, segmentBytes, false);
+        if (freeSpace != null) {
+            freeSpace.reserve(p, segmentBytes);
+            MappedFiles.createUnchecked(p, segmentBytes);
+        } else {
+            MappedFiles.create(p, segmentBytes, false);
+        }
         return new Segment(firstOffset, p, MappedFiles.map(p, segmentBytes));
     }
 

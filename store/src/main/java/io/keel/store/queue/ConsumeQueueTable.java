@@ -26,6 +26,7 @@ public final class ConsumeQueueTable implements QueueOffsets {
 
     private final Path root;
     private final int entriesPerSegment;
+    private final FreeSpace freeSpace;
     private final ConcurrentHashMap<QueueKey, ConsumeQueue> queues = new ConcurrentHashMap<>();
 
     // Dispatcher-owned open-addressing index from (destination bytes, queue id) to queue.
@@ -35,6 +36,7 @@ public final class ConsumeQueueTable implements QueueOffsets {
     public ConsumeQueueTable(Path root, int entriesPerSegment) {
         this.root = root;
         this.entriesPerSegment = entriesPerSegment;
+        this.freeSpace = new FreeSpace(root);
     }
 
     public Path root() {
@@ -57,7 +59,7 @@ public final class ConsumeQueueTable implements QueueOffsets {
     private ConsumeQueue getOrCreate(QueueKey key) {
         ConsumeQueue q = queues.get(key);
         if (q == null) {
-            ConsumeQueue created = new ConsumeQueue(key, directoryOf(key), entriesPerSegment);
+            ConsumeQueue created = new ConsumeQueue(key, directoryOf(key), entriesPerSegment, freeSpace);
             q = queues.putIfAbsent(key, created);
             if (q == null) {
                 q = created;
