@@ -1,0 +1,24 @@
+package io.keel.jms;
+
+import java.util.Hashtable;
+
+import javax.naming.Context;
+import javax.naming.Name;
+import javax.naming.RefAddr;
+import javax.naming.Reference;
+import javax.naming.spi.ObjectFactory;
+
+/** Recreates a {@link KeelConnectionFactory} from its JNDI {@link Reference} (the URL). */
+public class KeelConnectionFactoryObjectFactory implements ObjectFactory {
+
+    @Override
+    public Object getObjectInstance(Object obj, Name name, Context nameCtx, Hashtable<?, ?> environment) {
+        if (obj instanceof Reference r && KeelConnectionFactory.class.getName().equals(r.getClassName())) {
+            RefAddr url = r.get("url");
+            if (url != null) {
+                return new KeelConnectionFactory((String) url.getContent());
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,393 @@
+package io.keel.jms;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.keel.jms.destination.KeelDestination;
+import io.keel.jms.message.KeelMessage;
+import io.keel.jms.message.KeelObjectMessage;
+import io.keel.jms.message.TrustedPackages;
+import io.keel.protocol.command.Credit;
+import io.keel.protocol.message.MessageCodec;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueReceiver;
+import jakarta.jms.Session;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicSubscriber;
+
+/**
+ * A JMS consumer. The broker pushes up to {@code prefetch} messages ahead; they wait in this
+ * consumer's buffer until {@link #receive} takes one or the listener gets it on the session thread,
+ * and each one taken gives the broker credit for another. Nothing is delivered while the connection
+ * is stopped.
+ */
+public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeelMessageConsumer.class);
+
+    /** A message pushed by the broker: where it is stored, its delivery count, its encoded bytes. */
+    record Delivery(int storeQueueId, long offset, int deliveryCount, byte[] bytes) {
+    }
+
+    private final KeelSession session;
+    private final long id;
+    private final KeelDestination destination;
+    private final String selector;
+    private final boolean noLocal;
+    private final TrustedPackages trusted;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Delivery> buffer = new ArrayDeque<>();
+    private final int creditBatch;
+    private int creditOwed;
+    private volatile MessageListener listener;
+    private volatile boolean closed;
+    /** The message a listener is handling now (AUTO/DUPS_OK), and whether recover() asked for it back. */
+    private Delivery inListener;
+    private boolean recoverRequested;
+
+    KeelMessageConsumer(KeelSession session, long id, KeelDestination destination, String selector, boolean noLocal) {
+        this.session = session;
+        this.id = id;
+        this.destination = destination;
+        this.selector = selector == null || selector.isBlank() ? null : selector;
+        this.noLocal = noLocal;
+        this.trusted = new TrustedPackages(session.connection.config().trustedPackages());
+        this.creditBatch = Math.max(1, session.connection.config().prefetch() / 4);
+    }
+
+    long id() {
+        return id;
+    }
+
+    private void checkOpen() throws JMSException {
+        if (closed) {
+            throw new IllegalStateException("the consumer is closed");
+        }
+        session.checkOpen();
+    }
+
+    // ---- from the connection ---------------------------------------------------------------------------
+
+    /** A delivery arrived (the connection's I/O thread). */
+    void onDelivery(Delivery d) {
+        lock.lock();
+        try {
+            if (closed) {
+                return; // the broker returns it when the consumer's close reaches it
+            }
+            buffer.add(d);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (listener != null && session.connection.isStarted()) {
+            session.scheduleDrain(this);
+        }
+    }
+
+    void connectionStarted() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (listener != null) {
+            session.scheduleDrain(this);
+        }
+    }
+
+    void connectionLost() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- taking messages ----------------------------------------------------------------------------
+
+    private Delivery take(long timeoutMillis, boolean wait) throws JMSException {
+        long deadline = timeoutMillis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) : 0;
+        lock.lock();
+        try {
+            while (true) {
+                if (closed) {
+                    return null;
+                }
+                session.connection.checkOpen();
+                if (session.connection.isStarted() && !buffer.isEmpty()) {
+                    return buffer.poll();
+                }
+                if (!wait) {
+                    return null;
+                }
+                if (deadline == 0) {
+                    changed.await();
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return null;
+                    }
+                    changed.awaitNanos(left);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Decodes a delivery into a received message, read-only, with its delivery count and acknowledger. */
+    private KeelMessage toMessage(Delivery d) throws JMSException {
+        KeelMessage m;
+        try {
+            m = KeelMessage.fromData(MessageCodec.decode(d.bytes()));
+        } catch (RuntimeException e) {
+            JMSException j = new JMSException("a message from " + destination + " cannot be decoded: " + e.getMessage());
+            j.setLinkedException(e);
+            throw j;
+        }
+        m.markDelivered(d.deliveryCount());
+        if (m instanceof KeelObjectMessage o) {
+            o.setTrustedPackages(trusted);
+        }
+        if (session.getAckModeUnchecked() == Session.CLIENT_ACKNOWLEDGE) {
+            m.setAcknowledger(session::acknowledgeAll);
+        }
+        return m;
+    }
+
+    /** One message taken by the application: credit the broker for another (in batches). */
+    private void taken() {
+        int owed;
+        lock.lock();
+        try {
+            creditOwed++;
+            if (creditOwed < creditBatch && !buffer.isEmpty()) {
+                return;
+            }
+            owed = creditOwed;
+            creditOwed = 0;
+        } finally {
+            lock.unlock();
+        }
+        if (!closed) {
+            session.connection.client().send(new Credit(id, owed, 0).frame(session.connection.client().channel().alloc()));
+        }
+    }
+
+    private Message receive(long timeoutMillis, boolean wait) throws JMSException {
+        checkOpen();
+        if (listener != null) {
+            throw new IllegalStateException("the consumer has a message listener; it cannot also receive");
+        }
+        Delivery d = take(timeoutMillis, wait);
+        if (d == null) {
+            return null;
+        }
+        taken();
+        KeelMessage m = toMessage(d);
+        session.delivered(this, d);
+        return m;
+    }
+
+    /**
+     * receiveBody: takes the next message only if its body fits {@code type}; one that does not fit is
+     * returned to the broker for redelivery in AUTO/DUPS_OK mode (the specification: it is not
+     * acknowledged) and MessageFormatException is thrown.
+     */
+    Message receiveForBody(long timeoutMillis, boolean wait, Class<?> type) throws JMSException {
+        checkOpen();
+        if (listener != null) {
+            throw new IllegalStateException("the consumer has a message listener; it cannot also receive");
+        }
+        Delivery d = take(timeoutMillis, wait);
+        if (d == null) {
+            return null;
+        }
+        taken();
+        KeelMessage m = toMessage(d);
+        if (!m.isBodyAssignableTo(type)) {
+            int mode = session.getAckModeUnchecked();
+            if (mode == Session.AUTO_ACKNOWLEDGE || mode == Session.DUPS_OK_ACKNOWLEDGE) {
+                session.release(this, d);
+            } else {
+                session.delivered(this, d);
+            }
+            throw new jakarta.jms.MessageFormatException("the body of message " + m.getJMSMessageID()
+                    + " cannot be returned as " + type.getName());
+        }
+        session.delivered(this, d);
+        return m;
+    }
+
+    @Override
+    public Message receive() throws JMSException {
+        return receive(0, true);
+    }
+
+    @Override
+    public Message receive(long timeout) throws JMSException {
+        return receive(timeout, true);
+    }
+
+    @Override
+    public Message receiveNoWait() throws JMSException {
+        return receive(0, false);
+    }
+
+    /** The session thread: hands buffered messages to the listener while the connection is started. */
+    void drainToListener() {
+        while (!closed && listener != null && session.connection.isStarted()) {
+            Delivery d;
+            lock.lock();
+            try {
+                d = buffer.poll();
+                inListener = d;
+                recoverRequested = false;
+            } finally {
+                lock.unlock();
+            }
+            if (d == null) {
+                return;
+            }
+            taken();
+            boolean ok = false;
+            try {
+                KeelMessage m = toMessage(d);
+                MessageListener l = listener;
+                if (l != null) {
+                    l.onMessage(m);
+                }
+                ok = true;
+            } catch (JMSException | RuntimeException e) {
+                LOG.warn("message listener of {} threw {}; the message will be redelivered", destination, e.toString());
+            }
+            boolean back;
+            lock.lock();
+            try {
+                back = recoverRequested;
+                inListener = null;
+            } finally {
+                lock.unlock();
+            }
+            int mode = session.getAckModeUnchecked();
+            boolean autoMode = mode == Session.AUTO_ACKNOWLEDGE || mode == Session.DUPS_OK_ACKNOWLEDGE;
+            if (autoMode && (!ok || back)) {
+                session.release(this, d); // the specification: a listener that throws gets the message again
+            } else if (!back) {
+                session.delivered(this, d);
+            }
+        }
+    }
+
+    /** Session.recover from inside this consumer's listener: the current message comes back. */
+    void recoverCurrent() {
+        lock.lock();
+        try {
+            if (inListener != null) {
+                recoverRequested = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- settings and closing -----------------------------------------------------------------------
+
+    @Override
+    public String getMessageSelector() throws JMSException {
+        checkOpen();
+        return selector;
+    }
+
+    @Override
+    public MessageListener getMessageListener() throws JMSException {
+        checkOpen();
+        return listener;
+    }
+
+    @Override
+    public void setMessageListener(MessageListener l) throws JMSException {
+        checkOpen();
+        this.listener = l;
+        if (l != null && session.connection.isStarted()) {
+            session.scheduleDrain(this);
+        }
+    }
+
+    @Override
+    public Queue getQueue() throws JMSException {
+        checkOpen();
+        if (!(destination instanceof Queue q)) {
+            throw new IllegalStateException("the consumer reads " + destination + ", not a queue");
+        }
+        return q;
+    }
+
+    @Override
+    public Topic getTopic() throws JMSException {
+        checkOpen();
+        if (!(destination instanceof Topic t)) {
+            throw new IllegalStateException("the consumer reads " + destination + ", not a topic");
+        }
+        return t;
+    }
+
+    @Override
+    public boolean getNoLocal() throws JMSException {
+        checkOpen();
+        return noLocal;
+    }
+
+    @Override
+    public void close() throws JMSException {
+        if (closed) {
+            return;
+        }
+        if (!session.onOwnDeliveryThread()) {
+            session.awaitListenersIdle(); // an onMessage in progress finishes first
+        }
+        session.consumerClosing(this);
+        lock.lock();
+        try {
+            closed = true;
+            buffer.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        session.removed(this);
+        try {
+            if (!session.connection.isBroken()) {
+                JmsErrors.await(session.connection.client().request(x -> Credit.closeConsumerFrame(
+                        session.connection.client().channel().alloc(), x, id)),
+                        session.connection.config().sendTimeoutMillis(), "close the consumer of " + destination);
+            }
+        } finally {
+            session.connection.unregister(this);
+        }
+    }
+
+    void closeQuietly() {
+        try {
+            close();
+        } catch (JMSException e) {
+            LOG.debug("closing a consumer of {}: {}", destination, e.toString());
+        }
+    }
+}
