@@ -190,7 +190,7 @@ public class KeelMessageProducer implements QueueSender, TopicPublisher {
             throw new UnsupportedOperationException("the producer was created for " + destination
                     + ": use send(message)");
         }
-        doSend(KeelSession.keel(to, false), message, mode, prio, ttl, null);
+        doSend(DestinationArgs.keel(to, false), message, mode, prio, ttl, null);
     }
 
     @Override
@@ -220,7 +220,7 @@ public class KeelMessageProducer implements QueueSender, TopicPublisher {
             throw new UnsupportedOperationException("the producer was created for " + destination
                     + ": use send(message, listener)");
         }
-        doSend(KeelSession.keel(to, false), message, mode, prio, ttl, required(listener));
+        doSend(DestinationArgs.keel(to, false), message, mode, prio, ttl, required(listener));
     }
 
     @Override

@@ -460,23 +460,10 @@ public class KeelSession implements Session, QueueSession, TopicSession {
 
     // ---- producers and consumers ------------------------------------------------------------------
 
-    static KeelDestination keel(Destination d, boolean nullAllowed) throws JMSException {
-        if (d == null) {
-            if (nullAllowed) {
-                return null;
-            }
-            throw new InvalidDestinationException("the destination is null");
-        }
-        if (!(d instanceof KeelDestination k)) {
-            throw new InvalidDestinationException(d + " is not a Keel destination (" + d.getClass().getName() + ")");
-        }
-        return k;
-    }
-
     @Override
     public MessageProducer createProducer(Destination destination) throws JMSException {
         checkOpen();
-        KeelMessageProducer p = new KeelMessageProducer(this, keel(destination, true));
+        KeelMessageProducer p = new KeelMessageProducer(this, DestinationArgs.keel(destination, true));
         producers.add(p);
         return p;
     }
@@ -493,7 +480,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
 
     @Override
     public MessageConsumer createConsumer(Destination destination, String selector, boolean noLocal) throws JMSException {
-        KeelDestination d = keel(destination, false);
+        KeelDestination d = DestinationArgs.keel(destination, false);
         return open(d, d.type().isQueue() ? CreateConsumer.KIND_QUEUE : CreateConsumer.KIND_NON_DURABLE, null, selector,
                 noLocal);
     }
@@ -505,7 +492,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
 
     @Override
     public MessageConsumer createSharedConsumer(Topic topic, String name, String selector) throws JMSException {
-        return open(topic(topic), CreateConsumer.KIND_SHARED_NON_DURABLE, name(name), selector, false);
+        return open(DestinationArgs.topic(topic), CreateConsumer.KIND_SHARED_NON_DURABLE, DestinationArgs.name(name), selector, false);
     }
 
     @Override
@@ -516,7 +503,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     @Override
     public TopicSubscriber createDurableSubscriber(Topic topic, String name, String selector, boolean noLocal)
             throws JMSException {
-        return open(topic(topic), CreateConsumer.KIND_DURABLE, name(name), selector, noLocal);
+        return open(DestinationArgs.topic(topic), CreateConsumer.KIND_DURABLE, DestinationArgs.name(name), selector, noLocal);
     }
 
     @Override
@@ -537,22 +524,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
 
     @Override
     public MessageConsumer createSharedDurableConsumer(Topic topic, String name, String selector) throws JMSException {
-        return open(topic(topic), CreateConsumer.KIND_SHARED_DURABLE, name(name), selector, false);
-    }
-
-    private KeelDestination topic(Topic t) throws JMSException {
-        KeelDestination d = keel(t, false);
-        if (d.type().isQueue()) {
-            throw new InvalidDestinationException(d + " is not a topic");
-        }
-        return d;
-    }
-
-    private static String name(String subscription) {
-        if (subscription == null || subscription.isEmpty()) {
-            throw new jakarta.jms.JMSRuntimeException("a subscription name must not be null or empty");
-        }
-        return subscription;
+        return open(DestinationArgs.topic(topic), CreateConsumer.KIND_SHARED_DURABLE, DestinationArgs.name(name), selector, false);
     }
 
     private KeelMessageConsumer open(KeelDestination d, byte kind, String subscription, String selector, boolean noLocal)
@@ -599,7 +571,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     @Override
     public QueueBrowser createBrowser(Queue queue, String selector) throws JMSException {
         checkOpen();
-        KeelDestination d = keel(queue, false);
+        KeelDestination d = DestinationArgs.keel(queue, false);
         KeelQueueBrowser b = new KeelQueueBrowser(this, d, selector);
         b.validate();
         browsers.add(b);

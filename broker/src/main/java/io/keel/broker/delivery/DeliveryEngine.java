@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import io.keel.broker.destination.Destination;
 import io.keel.broker.destination.DestinationId;
 import io.keel.broker.destination.DestinationRegistry;
-import io.keel.protocol.DestinationType;
 import io.keel.protocol.selector.Selector;
 import io.keel.protocol.selector.SelectorCache;
 import io.keel.protocol.selector.SelectorSyntaxError;
@@ -23,7 +22,6 @@ import io.keel.store.AppendCallback;
 import io.keel.store.AppendRecord;
 import io.keel.store.DispatchListener;
 import io.keel.store.MessageStore;
-import io.keel.store.RecordSlice;
 import io.keel.store.RecordView;
 import io.keel.store.StoreException;
 import io.netty.channel.Channel;
@@ -63,6 +61,8 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     private final SelectorCache selectors = new SelectorCache(1024);
     private final DelayedDelivery delays;
     private final TransactionCoordinator transactions;
+    private final MessageMover mover;
+    private final DispatchWaker waker;
 
     private final EffectBarrier barrier = new EffectBarrier();
     private final ForwardIndex forwards;
@@ -80,6 +80,8 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         this.settings = settings;
         this.delays = new DelayedDelivery(store, barrier);
         this.transactions = new TransactionCoordinator(this, store, delays);
+        this.mover = new MessageMover(store, destinations);
+        this.waker = new DispatchWaker(destinations);
         this.forwards = new ForwardIndex(store.config().segmentSize());
         this.checkpointer = new DeliveryCheckpointer(this, store, destinations, stateDirectory);
         replay();
@@ -411,7 +413,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
             }
         }
         namedSubscriptions.values().removeIf(s -> s.spec().destination().equals(id));
-        destinationsByKey.values().removeIf(d -> d.id().equals(id));
+        waker.forget(id);
         byDestination.keySet().removeIf(d -> d.id().equals(id));
     }
 
@@ -529,7 +531,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         for (Subscription.Returned r : back) {
             if (r.deliveries() >= ds.maxDeliveries()) {
                 s.hold(r.storeQueueId(), r.offset()); // out of circulation while it is copied
-                moveTo(s, r.storeQueueId(), r.offset(), ds.deadLetterQueue(), StateRecord.SETTLED_DEAD_LETTER,
+                mover.moveTo(s, r.storeQueueId(), r.offset(), ds.deadLetterQueue(), StateRecord.SETTLED_DEAD_LETTER,
                         "after " + r.deliveries() + " deliveries", ds.redeliveryDelayMillis());
             } else {
                 released.add(r.storeQueueId(), r.offset(), at);
@@ -542,67 +544,6 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         s.wakeConsumers();
     }
 
-    /**
-     * Copies the message to {@code queue} (the dead-letter or the expiry queue), then settles it here
-     * with {@code reason}. If the copy fails the message stays and is offered again later.
-     */
-    private void moveTo(Subscription s, int sq, long offset, String queue, long reason, String why, long retryDelayMillis) {
-        Destination target;
-        try {
-            target = destinations.resolve(DestinationType.QUEUE, queue);
-        } catch (RuntimeException e) {
-            LOG.error("cannot resolve the queue '{}' for a message of {} {}: {}; the message stays", queue,
-                    s.destination().id(), why, e.toString());
-            s.release(sq, offset, QueueCursor.HELD_BY_BROKER, System.currentTimeMillis() + Math.max(1000, retryDelayMillis));
-            return;
-        }
-        io.keel.store.ConsumeQueueBatch one = new io.keel.store.ConsumeQueueBatch(1);
-        if (store.readQueue(s.destination().key(sq), offset, 1, one) != 1) {
-            return;
-        }
-        try (RecordSlice slice = store.readMessage(one.physicalOffset(0))) {
-            ByteBuffer body = slice.payload();
-            if (reason == StateRecord.SETTLED_EXPIRED) {
-                body = withoutExpiration(body);
-            }
-            AppendRecord copy = new AppendRecord().message(
-                    target.key(Destination.storeQueueId(0, Destination.priorityOf(sq))), body);
-            store.append(copy, new AppendCallback() {
-                @Override
-                public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
-                    target.enqueued();
-                    if (s.settleAny(sq, offset)) {
-                        s.countSettled(reason);
-                    }
-                    store.append(new AppendRecord().system(StateRecord.SETTLED, new StateRecord.Entries(s.spec().id(), 1)
-                            .add(sq, offset, reason).payload()), IGNORE);
-                    LOG.info("{} offset {} of {} moved to queue '{}' {}", s.destination().id(), offset, sq, queue, why);
-                }
-
-                @Override
-                public void failed(StoreException error) {
-                    LOG.error("cannot move {} offset {} to queue '{}': {}; it will be offered again",
-                            s.destination().id(), offset, queue, error.getMessage());
-                    s.release(sq, offset, QueueCursor.HELD_BY_BROKER, System.currentTimeMillis()
-                            + Math.max(1000, retryDelayMillis));
-                }
-            });
-        }
-    }
-
-    /**
-     * A copy of an expired JMS message whose JMSExpiration is cleared: in the expiry queue it is kept
-     * for whoever inspects it, not expired again. Other payloads are copied unchanged.
-     */
-    private static ByteBuffer withoutExpiration(ByteBuffer payload) {
-        ByteBuffer copy = ByteBuffer.allocate(payload.remaining());
-        copy.put(payload.duplicate()).flip();
-        if (copy.remaining() >= io.keel.protocol.message.MessageLayout.OFF_EXPIRATION + 8 && copy.get(io.keel.protocol.message.MessageLayout.OFF_VERSION) == io.keel.protocol.message.MessageLayout.VERSION) {
-            copy.putLong(io.keel.protocol.message.MessageLayout.OFF_EXPIRATION, 0L);
-        }
-        return copy;
-    }
-
     /** Settles a message that never belongs to a noLocal subscription (published by its own connection). */
     void notForThisSubscription(Subscription s, int sq, long offset) {
         s.settleAny(sq, offset); // derived from the message's origin, so replay decides the same way
@@ -613,7 +554,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         DeliverySettings ds = settings(s.destination());
         if (ds.expiryQueue() != null && !ds.expiryQueue().equals(s.destination().id().name())) {
             if (s.holdIfAvailable(sq, offset)) { // out of circulation while it is copied
-                moveTo(s, sq, offset, ds.expiryQueue(), StateRecord.SETTLED_EXPIRED, "expired",
+                mover.moveTo(s, sq, offset, ds.expiryQueue(), StateRecord.SETTLED_EXPIRED, "expired",
                         ds.redeliveryDelayMillis());
             }
             return;
@@ -640,7 +581,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         }
     }
 
-    private static final AppendCallback IGNORE = new AppendCallback() {
+    static final AppendCallback IGNORE = new AppendCallback() {
         @Override
         public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
         }
@@ -653,51 +594,18 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
 
     // ---- waking ---------------------------------------------------------------------------------------
 
-    /**
-     * Dispatcher thread: notes which destinations the batch carried messages for, so that only their
-     * consumers are woken (with 10,000 queues, waking every consumer per batch cost more than the sends).
-     */
+    /** Dispatcher thread: notes the destinations a batch carried messages for (see {@link DispatchWaker}). */
     @Override
     public void onRecord(RecordView record) {
         forwards.onRecord(record);
-        io.keel.store.QueueKey key = record.queueKey();
-        if (key == null) {
-            return;
-        }
-        Destination d = destinationsByKey.get(key);
-        if (d == null) {
-            d = destinations.forStoreName(key.destination());
-            if (d == null) {
-                return;
-            }
-            destinationsByKey.put(key, d);
-        }
-        if (d.touch(batch)) {
-            touched.add(d);
-        }
+        waker.onRecord(record);
     }
 
     @Override
     public void onBatchDispatched(long dispatchedOffset) {
-        for (int i = 0; i < touched.size(); i++) {
-            List<Subscription> subs = byDestination.get(touched.get(i));
-            if (subs != null) {
-                for (Subscription s : subs) {
-                    if (!s.consumers().isEmpty()) {
-                        s.wakeConsumers();
-                    }
-                }
-            }
-        }
-        touched.clear();
-        batch++;
+        waker.onBatchDispatched(byDestination);
     }
 
-    /** Dispatcher thread only: the destinations of the current batch, and its number. */
-    private final java.util.ArrayList<Destination> touched = new java.util.ArrayList<>();
-    private long batch;
-    /** Store queue -> destination, filled on first sight (the dispatcher never decodes a name twice). */
-    private final Map<io.keel.store.QueueKey, Destination> destinationsByKey = new ConcurrentHashMap<>();
     /** The subscriptions of each destination, for waking. */
     private final Map<Destination, List<Subscription>> byDestination = new ConcurrentHashMap<>();
 
