@@ -32,8 +32,7 @@ public record ConnectionConfig(List<String> addresses, String clientId, String u
         implements Serializable {
 
     public static final String SCHEME = "keel://";
-    public static final List<String> DEFAULT_TRUSTED = List.of("java.lang", "java.util", "java.math", "java.time",
-            "java.net");
+    public static final List<String> DEFAULT_TRUSTED = io.keel.jms.message.TrustedPackages.DEFAULT_PREFIXES;
     static final List<String> OPTIONS = List.of("clientId", "user", "password", "prefetch", "sendTimeout",
             "connectTimeout", "heartbeat", "trustedPackages");
 
