@@ -34,12 +34,14 @@ public class KeelQueueBrowser implements QueueBrowser {
     private final KeelDestination queue;
     private final String selector;
     private final List<Long> open = new ArrayList<>();
+    private final io.keel.jms.message.TrustedPackages trusted;
     private volatile boolean closed;
 
     KeelQueueBrowser(KeelSession session, KeelDestination queue, String selector) {
         this.session = session;
         this.queue = queue;
         this.selector = selector == null || selector.isBlank() ? null : selector;
+        this.trusted = new io.keel.jms.message.TrustedPackages(session.connection.config().trustedPackages());
     }
 
     /** Opens and closes one browser, so a bad selector or destination fails at creation as JMS requires. */
@@ -126,6 +128,9 @@ public class KeelQueueBrowser implements QueueBrowser {
                 Browse.Entry e = page.poll();
                 KeelMessage m = KeelMessage.fromData(MessageCodec.decode(e.message()));
                 m.markDelivered(Math.max(1, e.deliveryCount()));
+                if (m instanceof io.keel.jms.message.KeelObjectMessage o) {
+                    o.setTrustedPackages(trusted); // the factory's allow-list, as for consumers
+                }
                 return m;
             }
         };
