@@ -72,7 +72,7 @@ public final class Broker implements AutoCloseable {
                     config.defaultQueueCount());
             store.addDispatchListener(consumers);
             engine = new DeliveryEngine(store, registry, DeliverySettings.defaults(), data.resolve("broker"),
-                    config.snapshotIntervalMillis());
+                    config.snapshotIntervalMillis(), config.duplicateWindowMillis());
             store.addDispatchListener(engine);
             if (config.embeddedNameServer()) {
                 ns = NameServer.start(config.listenAddress(), config.nameServerPort(), config.brokerExpiryMillis(),
@@ -187,6 +187,23 @@ public final class Broker implements AutoCloseable {
                 + (store.recoveryReport().crashed() ? " (recovered after an unclean shutdown)" : "");
     }
 
+    /**
+     * Closes every client connection before the delivery state is snapshotted and the store closed,
+     * so that the snapshot sees their consumers' messages returned and their transactions rolled
+     * back, and nothing is delivered after it. Sends not answered yet are lost to their clients,
+     * which resend them on reconnection (duplicates are dropped by producer id and sequence).
+     */
+    private void closeClientConnections() {
+        java.util.List<io.netty.channel.Channel> open = new java.util.ArrayList<>(context.connections());
+        context.connections().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (io.netty.channel.Channel c : open) {
+            // channelInactive runs as a task queued on the channel's event loop by the close: wait past it.
+            if (!c.eventLoop().isShuttingDown()) {
+                c.eventLoop().submit(() -> { }).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -198,6 +215,7 @@ public final class Broker implements AutoCloseable {
         if (registrar != null) {
             registrar.close();
         }
+        closeClientConnections();
         context.delivery().close();
         try {
             store.close();

@@ -22,19 +22,23 @@ import java.util.Map;
  *   <tr><td>sendTimeout</td><td>30000</td><td>ms to wait for the broker to confirm a send or any request</td></tr>
  *   <tr><td>connectTimeout</td><td>10000</td><td>ms to wait for a TCP connection</td></tr>
  *   <tr><td>heartbeat</td><td>10000</td><td>ms between heartbeats; a broker silent for 3 is considered gone</td></tr>
+ *   <tr><td>reconnectTimeout</td><td>60000</td><td>ms a connection that lost its broker keeps trying to reconnect
+ *       (re-resolving the broker through the name servers) before it fails; 0 = no reconnection</td></tr>
+ *   <tr><td>reconnectDelay</td><td>100</td><td>ms before the first reconnection attempt; doubled after each failed one</td></tr>
+ *   <tr><td>maxReconnectDelay</td><td>2000</td><td>upper bound of the delay between attempts</td></tr>
  *   <tr><td>trustedPackages</td><td>java.lang,java.util,java.math,java.time,java.net</td>
  *       <td>package prefixes ObjectMessage may deserialise (comma separated; {@code *} = all)</td></tr>
  * </table>
  * Unknown options are refused, so a typo does not silently fall back to a default.
  */
 public record ConnectionConfig(List<String> addresses, String clientId, String user, String password, int prefetch,
-        long sendTimeoutMillis, long connectTimeoutMillis, int heartbeatMillis, List<String> trustedPackages)
-        implements Serializable {
+        long sendTimeoutMillis, long connectTimeoutMillis, int heartbeatMillis, List<String> trustedPackages,
+        long reconnectTimeoutMillis, long reconnectDelayMillis, long maxReconnectDelayMillis) implements Serializable {
 
     public static final String SCHEME = "keel://";
     public static final List<String> DEFAULT_TRUSTED = io.keel.jms.message.TrustedPackages.DEFAULT_PREFIXES;
     static final List<String> OPTIONS = List.of("clientId", "user", "password", "prefetch", "sendTimeout",
-            "connectTimeout", "heartbeat", "trustedPackages");
+            "connectTimeout", "heartbeat", "trustedPackages", "reconnectTimeout", "reconnectDelay", "maxReconnectDelay");
 
     /** Parses a URL; throws IllegalArgumentException naming the URL and what is wrong with it. */
     public static ConnectionConfig parse(String url) {
@@ -89,7 +93,10 @@ public record ConnectionConfig(List<String> addresses, String clientId, String u
                 options.get("password"), (int) number(url, options, "prefetch", 1000, 1, 1_000_000),
                 number(url, options, "sendTimeout", 30_000, 1, Long.MAX_VALUE),
                 number(url, options, "connectTimeout", 10_000, 1, Long.MAX_VALUE),
-                (int) number(url, options, "heartbeat", 10_000, 0, Integer.MAX_VALUE), trusted);
+                (int) number(url, options, "heartbeat", 10_000, 0, Integer.MAX_VALUE), trusted,
+                number(url, options, "reconnectTimeout", 60_000, 0, Long.MAX_VALUE),
+                number(url, options, "reconnectDelay", 100, 1, Long.MAX_VALUE),
+                number(url, options, "maxReconnectDelay", 2_000, 1, Long.MAX_VALUE));
     }
 
     private static String blank(String s) {
@@ -117,7 +124,12 @@ public record ConnectionConfig(List<String> addresses, String clientId, String u
     /** The same settings with other credentials (createConnection(user, password)). */
     ConnectionConfig withCredentials(String u, String p) {
         return new ConnectionConfig(addresses, clientId, u, p, prefetch, sendTimeoutMillis, connectTimeoutMillis,
-                heartbeatMillis, trustedPackages);
+                heartbeatMillis, trustedPackages, reconnectTimeoutMillis, reconnectDelayMillis, maxReconnectDelayMillis);
+    }
+
+    /** Whether a connection that lost its broker tries to reconnect. */
+    public boolean reconnects() {
+        return reconnectTimeoutMillis > 0;
     }
 
     /** The URL these settings came from, without the password. */

@@ -53,8 +53,15 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
     private static final String NAME_SERVER = "name server";
     private static final AtomicLong CONNECTIONS = new AtomicLong();
 
+    /** The current broker connection and its number: every reconnection makes a new one. */
+    record Link(ProtocolClient client, int generation) {
+    }
+
     private final ConnectionConfig config;
-    private final ProtocolClient client;
+    private volatile Link link;
+    /** True from the loss of the broker until the reconnection has restored every session (or failed). */
+    private volatile boolean reconnecting;
+    private final java.util.Set<KeelDestination> temporaries = ConcurrentHashMap.newKeySet();
     private final String idPrefix;
     private final List<KeelSession> sessions = new CopyOnWriteArrayList<>();
     private final Map<Long, KeelMessageConsumer> consumers = new ConcurrentHashMap<>();
@@ -69,17 +76,29 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
 
     private KeelConnection(ConnectionConfig config, ProtocolClient client) {
         this.config = config;
-        this.client = client;
         this.clientId = config.clientId();
         this.clientIdFixed = config.clientId() != null;
         this.idPrefix = "ID:keel-" + client.handshake().connectionId() + "-" + Long.toString(System.nanoTime() & 0xFFFFFF, 36)
                 + "-" + CONNECTIONS.incrementAndGet() + "-";
-        client.onPush(this::onPush);
-        client.closeFuture().whenComplete((v, e) -> lost());
+        this.link = new Link(client, 0);
+        attach(client, 0);
+    }
+
+    private void attach(ProtocolClient c, int generation) {
+        c.onPush(f -> onPush(f, generation));
+        c.closeFuture().whenComplete((v, e) -> lost(c));
     }
 
     /** Connects to the first reachable address of the configuration (through a name server if it names one). */
     static KeelConnection open(ConnectionConfig config) throws JMSException {
+        return new KeelConnection(config, connectAny(config, config.clientId()));
+    }
+
+    /**
+     * A protocol connection to the broker: the addresses of the configuration are tried in order; a
+     * name server among them is asked for the broker (so a reconnection finds a broker that moved).
+     */
+    static ProtocolClient connectAny(ConnectionConfig config, String clientId) throws JMSException {
         JMSException last = null;
         for (String address : config.addresses()) {
             try {
@@ -87,12 +106,12 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
                 if (NAME_SERVER.equals(c.handshake().brokerName())) {
                     String broker = brokerFrom(c, config);
                     c.close();
-                    c = connect(broker, config, config.clientId());
-                } else if (config.clientId() != null) {
+                    c = connect(broker, config, clientId);
+                } else if (clientId != null) {
                     c.close();
-                    c = connect(address, config, config.clientId());
+                    c = connect(address, config, clientId);
                 }
-                return new KeelConnection(config, c);
+                return c;
             } catch (RemoteError e) {
                 JMSException j = JmsErrors.of("cannot connect to " + address, e);
                 if (j instanceof InvalidClientIDException || j instanceof jakarta.jms.JMSSecurityException) {
@@ -143,7 +162,47 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
     // ---- internals used by sessions --------------------------------------------------------------
 
     ProtocolClient client() {
-        return client;
+        return link.client();
+    }
+
+    Link link() {
+        return link;
+    }
+
+    /**
+     * Sends a request on the current broker connection; while a reconnection is under way, first
+     * waits for it (at most the reconnect timeout), so that the request reaches the new connection.
+     */
+    java.util.concurrent.CompletableFuture<Frame> request(java.util.function.IntFunction<io.netty.buffer.ByteBuf> frame) {
+        awaitReconnection();
+        return link.client().request(frame);
+    }
+
+    /** Waits while a reconnection is under way (not on an I/O thread). */
+    void awaitReconnection() {
+        if (!reconnecting) {
+            return;
+        }
+        long deadline = System.nanoTime() + config.reconnectTimeoutMillis() * 1_000_000L;
+        synchronized (lifecycle) {
+            while (reconnecting && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    lifecycle.wait(Math.max(1, left / 1_000_000L));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Whether a send that failed with a lost connection will be resent after a reconnection. */
+    boolean willReconnect() {
+        return config.reconnects() && !closed && !broken;
     }
 
     ConnectionConfig config() {
@@ -192,12 +251,13 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
             throw new IllegalStateException("the connection is closed");
         }
         if (broken) {
-            throw new JMSException("the connection to the broker " + client.peer() + " is lost", "CONNECTION_LOST");
+            throw new JMSException("the connection to the broker " + client().peer() + " is lost"
+                    + (config.reconnects() ? " and reconnection failed" : ""), "CONNECTION_LOST");
         }
     }
 
     /** A pushed frame (the connection's event loop): a delivery, copied out and handed to its consumer. */
-    private void onPush(Frame f) {
+    private void onPush(Frame f, int generation) {
         try {
             if (f.command() == CommandCode.DELIVER) {
                 Deliver d = new Deliver().decode(f.body());
@@ -205,47 +265,120 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
                 if (c != null) {
                     byte[] bytes = new byte[d.message.readableBytes()];
                     d.message.readBytes(bytes);
-                    c.onDelivery(new KeelMessageConsumer.Delivery(d.queueId, d.queueOffset, d.deliveryCount, bytes));
+                    c.onDelivery(new KeelMessageConsumer.Delivery(d.queueId, d.queueOffset, d.deliveryCount, bytes,
+                            generation));
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warn("{}: bad frame from the broker: {}", client.peer(), e.toString());
+            LOG.warn("{}: bad frame from the broker: {}", client().peer(), e.toString());
         } finally {
             f.release();
         }
     }
 
-    private void lost() {
-        if (closed) {
+    /** The broker connection {@code which} closed: reconnect if it is the current one and the URL allows it. */
+    private void lost(ProtocolClient which) {
+        if (closed || which != link.client()) {
             return;
         }
+        if (!config.reconnects()) {
+            failed(new JMSException("the connection to the broker " + which.peer() + " is lost", "CONNECTION_LOST"));
+            return;
+        }
+        synchronized (lifecycle) {
+            if (reconnecting) {
+                return; // the reconnection under way notices it
+            }
+            reconnecting = true;
+        }
+        LOG.warn("{}: the connection to the broker {} is lost; reconnecting for up to {} ms", this, which.peer(),
+                config.reconnectTimeoutMillis());
+        for (KeelSession s : sessions) {
+            s.connectionInterrupted();
+        }
+        Thread t = new Thread(new Reconnector(this), "keel-reconnect-" + which.handshake().connectionId());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * The reconnection found a broker: installs the new connection, gives back the temporary
+     * destinations, re-creates every consumer and resends every unconfirmed send, then lets waiting
+     * requests through. Throws if that fails (the caller closes {@code c} and tries again).
+     */
+    void resume(ProtocolClient c) throws JMSException {
+        Link next;
+        synchronized (lifecycle) {
+            next = new Link(c, link.generation() + 1);
+            link = next;
+        }
+        attach(c, next.generation());
+        for (KeelDestination d : temporaries) {
+            JmsErrors.await(c.request(id -> {
+                io.netty.buffer.ByteBuf b = FrameLayout.begin(c.channel().alloc(), 16 + d.name().length() * 3,
+                        CommandCode.CREATE_TEMPORARY, 0, id);
+                b.writeByte(d.type().code());
+                Wire.writeString(b, d.name());
+                return FrameLayout.end(b);
+            }), config.sendTimeoutMillis(), "take back " + d);
+        }
+        for (KeelSession s : sessions) {
+            s.resume(next);
+        }
+        synchronized (lifecycle) {
+            reconnecting = false;
+            lifecycle.notifyAll();
+        }
+        LOG.info("{}: reconnected to the broker {}", this, c.peer());
+        if (!c.isOpen()) {
+            lost(c); // it died while being restored; its close was ignored then
+        }
+    }
+
+    /** Reconnection gave up (or is not configured): the connection is unusable from now on. */
+    void failed(JMSException e) {
         broken = true;
+        synchronized (lifecycle) {
+            reconnecting = false;
+            lifecycle.notifyAll();
+        }
         for (KeelMessageConsumer c : consumers.values()) {
             c.connectionLost();
         }
+        for (KeelSession s : sessions) {
+            s.connectionFailed(e);
+        }
         ExceptionListener l = exceptionListener;
-        if (l != null) {
-            JMSException e = new JMSException("the connection to the broker " + client.peer() + " is lost",
-                    "CONNECTION_LOST");
+        if (l != null && !closed) {
             Thread t = new Thread(() -> l.onException(e), "keel-exception-listener");
             t.setDaemon(true);
             t.start();
         }
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
+    String currentClientId() {
+        return clientId;
+    }
+
     /** Creates a temporary queue or topic owned by this connection. */
     KeelDestination createTemporary(DestinationType type) throws JMSException {
         checkOpen();
         used();
-        Frame f = JmsErrors.awaitFrame(client.request(id -> {
-            io.netty.buffer.ByteBuf b = FrameLayout.begin(client.channel().alloc(), 1, CommandCode.CREATE_TEMPORARY, 0, id);
+        Frame f = JmsErrors.awaitFrame(request(id -> {
+            io.netty.buffer.ByteBuf b = FrameLayout.begin(client().channel().alloc(), 1, CommandCode.CREATE_TEMPORARY, 0, id);
             b.writeByte(type.code());
             return FrameLayout.end(b);
         }), config.sendTimeoutMillis(), "create a temporary destination");
         try {
             String name = Wire.readString(f.body(), "temporary destination name");
-            return type == DestinationType.TEMPORARY_QUEUE ? new KeelTemporaryQueue(name, this::deleteTemporary)
+            KeelDestination d = type == DestinationType.TEMPORARY_QUEUE ? new KeelTemporaryQueue(name, this::deleteTemporary)
                     : new KeelTemporaryTopic(name, this::deleteTemporary);
+            temporaries.add(d);
+            return d;
         } finally {
             f.release();
         }
@@ -253,13 +386,14 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
 
     private void deleteTemporary(KeelDestination d) throws JMSException {
         checkOpen();
-        JmsErrors.await(client.request(id -> {
-            io.netty.buffer.ByteBuf b = FrameLayout.begin(client.channel().alloc(), 16 + d.name().length() * 3,
+        JmsErrors.await(request(id -> {
+            io.netty.buffer.ByteBuf b = FrameLayout.begin(client().channel().alloc(), 16 + d.name().length() * 3,
                     CommandCode.DELETE_TEMPORARY, 0, id);
             b.writeByte(d.type().code());
             Wire.writeString(b, d.name());
             return FrameLayout.end(b);
         }), config.sendTimeoutMillis(), "delete " + d);
+        temporaries.remove(d);
     }
 
     // ---- jakarta.jms.Connection ------------------------------------------------------------------
@@ -319,8 +453,8 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
         if (id == null || id.isEmpty()) {
             throw new InvalidClientIDException("a client id must not be null or empty");
         }
-        JmsErrors.await(client.request(id2 -> {
-            io.netty.buffer.ByteBuf b = FrameLayout.begin(client.channel().alloc(), 8 + id.length() * 3,
+        JmsErrors.await(request(id2 -> {
+            io.netty.buffer.ByteBuf b = FrameLayout.begin(client().channel().alloc(), 8 + id.length() * 3,
                     CommandCode.SET_CLIENT_ID, 0, id2);
             Wire.writeString(b, id);
             return FrameLayout.end(b);
@@ -386,6 +520,13 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
             throw new IllegalStateException("a message listener may not close its own connection");
         }
         started = false;
+        if (reconnecting) {
+            // No broker to say goodbye to: the sessions close locally and the reconnection stops.
+            closed = true;
+            synchronized (lifecycle) {
+                lifecycle.notifyAll();
+            }
+        }
         for (KeelSession s : sessions) {
             try {
                 s.close();
@@ -394,7 +535,10 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
             }
         }
         closed = true;
-        client.close();
+        synchronized (lifecycle) {
+            lifecycle.notifyAll(); // a reconnection under way stops
+        }
+        client().close();
     }
 
     @Override
@@ -441,6 +585,6 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
 
     @Override
     public String toString() {
-        return "KeelConnection[" + client.peer() + (clientId == null ? "" : ", client id " + clientId) + "]";
+        return "KeelConnection[" + client().peer() + (clientId == null ? "" : ", client id " + clientId) + "]";
     }
 }

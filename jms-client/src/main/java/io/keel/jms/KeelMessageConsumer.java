@@ -34,8 +34,11 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeelMessageConsumer.class);
 
-    /** A message pushed by the broker: where it is stored, its delivery count, its encoded bytes. */
-    record Delivery(int storeQueueId, long offset, int deliveryCount, byte[] bytes) {
+    /**
+     * A message pushed by the broker: where it is stored, its delivery count, its encoded bytes, and
+     * the generation of the broker connection that delivered it (its lease lives there).
+     */
+    record Delivery(int storeQueueId, long offset, int deliveryCount, byte[] bytes, int generation) {
     }
 
     private final KeelSession session;
@@ -43,6 +46,11 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
     private final KeelDestination destination;
     private final String selector;
     private final boolean noLocal;
+    /** How the consumer subscribes ({@code CreateConsumer.KIND_*}) and its subscription name: kept to subscribe again after a failover. */
+    private final byte kind;
+    private final String subscription;
+    /** Why the consumer could not subscribe again after a reconnection (its destination is gone), or null. */
+    private volatile JMSException lostSubscription;
     private final TrustedPackages trusted;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -55,7 +63,10 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
     private Delivery inListener;
     private boolean recoverRequested;
 
-    KeelMessageConsumer(KeelSession session, long id, KeelDestination destination, String selector, boolean noLocal) {
+    KeelMessageConsumer(KeelSession session, long id, KeelDestination destination, String selector, boolean noLocal,
+            byte kind, String subscription) {
+        this.kind = kind;
+        this.subscription = subscription;
         this.session = session;
         this.id = id;
         this.destination = destination;
@@ -67,6 +78,13 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
 
     long id() {
         return id;
+    }
+
+    /** The CREATE_CONSUMER request of this consumer (first subscription and re-subscription after a failover). */
+    io.netty.buffer.ByteBuf createFrame(io.keel.protocol.client.ProtocolClient client, int correlationId) {
+        return new io.keel.protocol.command.CreateConsumer(id, destination.type(), destination.name(), kind, subscription,
+                selector, noLocal, session.connection.config().prefetch(), Long.MAX_VALUE)
+                .frame(client.channel().alloc(), correlationId);
     }
 
     private void checkOpen() throws JMSException {
@@ -107,6 +125,43 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
         }
     }
 
+    /** The broker connection was lost: buffered messages go (the broker redelivers them), credit starts afresh. */
+    void connectionInterrupted() {
+        lock.lock();
+        try {
+            buffer.clear();
+            creditOwed = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Subscribes again on a new broker connection with the same id, selector and subscription. A
+     * destination that no longer exists ends this consumer (receive throws); any other refusal (the
+     * broker still sees the old connection's consumer on a durable subscription) is thrown so the
+     * reconnection is tried again.
+     */
+    void resubscribe(io.keel.protocol.client.ProtocolClient client) throws JMSException {
+        if (closed) {
+            return;
+        }
+        connectionInterrupted();
+        try {
+            JmsErrors.await(client.request(x -> createFrame(client, x)), session.connection.config().sendTimeoutMillis(),
+                    "subscribe again to " + destination);
+        } catch (jakarta.jms.InvalidDestinationException e) {
+            LOG.warn("{}: the consumer cannot subscribe again after the reconnection: {}", destination, e.getMessage());
+            lostSubscription = e;
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     void connectionLost() {
         lock.lock();
         try {
@@ -127,6 +182,9 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
                     return null;
                 }
                 session.connection.checkOpen();
+                if (lostSubscription != null) {
+                    throw lostSubscription;
+                }
                 if (session.connection.isStarted() && !buffer.isEmpty()) {
                     return buffer.poll();
                 }
@@ -374,7 +432,7 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
         session.removed(this);
         try {
             if (!session.connection.isBroken()) {
-                JmsErrors.await(session.connection.client().request(x -> Credit.closeConsumerFrame(
+                JmsErrors.await(session.connection.request(x -> Credit.closeConsumerFrame(
                         session.connection.client().channel().alloc(), x, id)),
                         session.connection.config().sendTimeoutMillis(), "close the consumer of " + destination);
             }

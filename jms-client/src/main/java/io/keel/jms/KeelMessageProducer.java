@@ -27,14 +27,27 @@ import jakarta.jms.TopicPublisher;
  * commit. With a CompletionListener the send returns at once and the listener is called on the
  * session thread, in send order. The producer sticks to one queue id of each destination (the
  * broker picks it from the producer id), so its messages stay in order.
+ *
+ * <p>Failover: the producer id is unique (random per JVM, then counted) and every send carries the
+ * next sequence number, so a send outside a transaction can be sent again after a reconnection and
+ * the broker stores it once. Unconfirmed sends wait here ({@link PendingSend}) and go out again on
+ * the new connection, in order and before anything newer.
  */
 public class KeelMessageProducer implements QueueSender, TopicPublisher {
 
     private final KeelSession session;
     private final KeelDestination destination;
+    /** Unique producer ids: a random base per JVM (so two JVMs do not collide), then counted. */
+    private static final java.util.concurrent.atomic.AtomicLong PRODUCER_IDS =
+            new java.util.concurrent.atomic.AtomicLong(new java.security.SecureRandom().nextLong() & 0x7FFF_FFFF_0000_0000L);
+
     private final long producerId;
     private final SendCommand command = new SendCommand();
     private long sequence;
+    /** Sends outside a transaction not yet confirmed by the broker, in sequence order (guarded by this). */
+    private final java.util.ArrayDeque<PendingSend> pending = new java.util.ArrayDeque<>();
+    /** The connection generation this producer's pending sends were last sent on (guarded by this). */
+    private int sentGeneration;
     private int deliveryMode = DeliveryMode.PERSISTENT;
     private int priority = Message.DEFAULT_PRIORITY;
     private long timeToLive = Message.DEFAULT_TIME_TO_LIVE;
@@ -48,7 +61,8 @@ public class KeelMessageProducer implements QueueSender, TopicPublisher {
     KeelMessageProducer(KeelSession session, KeelDestination destination) {
         this.session = session;
         this.destination = destination;
-        this.producerId = session.connection.nextId();
+        this.producerId = PRODUCER_IDS.incrementAndGet();
+        this.sentGeneration = session.connection.link().generation();
     }
 
     private void checkOpen() throws JMSException {
@@ -279,23 +293,30 @@ public class KeelMessageProducer implements QueueSender, TopicPublisher {
         message.setJMSExpiration(ttl > 0 ? now + ttl : 0);
         message.setJMSTimestamp(disableTimestamp ? 0 : now);
         message.setJMSDeliveryTime(now + Math.max(0, deliveryDelay));
+        // During a reconnection, wait for it (bounded by the reconnect timeout): the send then goes to
+        // the new connection instead of waiting here as an unconfirmed one, and a transaction's send
+        // joins the transaction on the new connection.
+        session.connection.awaitReconnection();
         CompletableFuture<Frame> answer;
+        int generation;
+        boolean transacted = session.isTransacted();
         synchronized (this) {
             long seq = ++sequence;
             message.setJMSMessageID(disableMessageId ? null : session.connection.messageIdPrefix() + producerId + ":" + seq);
             KeelMessage keel = message instanceof KeelMessage k ? k : KeelMessage.copyOf(message);
-            byte[] bytes = MessageCodec.encode(keel.toData());
-            command.destinationType = to.type();
-            command.destination = to.name();
-            command.queueId = -1;
-            command.producerId = producerId;
-            command.sequence = seq;
-            command.flags = mode == DeliveryMode.PERSISTENT ? SendCommand.FLAG_PERSISTENT : 0;
-            command.priority(prio);
-            command.deliveryTime = deliveryDelay > 0 ? now + deliveryDelay : 0;
-            command.transactionId = session.transactionId();
-            command.message = Unpooled.wrappedBuffer(bytes);
-            answer = session.connection.client().request(id -> command.frame(session.connection.client().channel().alloc(), id));
+            PendingSend p = new PendingSend(to, seq, mode == DeliveryMode.PERSISTENT, prio,
+                    deliveryDelay > 0 ? now + deliveryDelay : 0, transacted ? session.transactionId() : 0,
+                    MessageCodec.encode(keel.toData()));
+            KeelConnection.Link link = session.connection.link();
+            if (link.generation() != sentGeneration) {
+                resendPending(link); // a reconnection happened: older unconfirmed sends go first
+            }
+            if (!transacted) {
+                pending.add(p);
+            }
+            issue(p, link);
+            answer = p.result;
+            generation = link.generation();
         }
         if (listener != null) {
             CompletableFuture<Frame> a = answer;
@@ -320,15 +341,111 @@ public class KeelMessageProducer implements QueueSender, TopicPublisher {
                         throw new java.util.concurrent.CompletionException(e);
                     }
                     return null;
-                }));
+                }), generation);
             }
             return;
         }
         if (session.isTransacted()) {
-            session.transactedSend(answer);
+            session.transactedSend(answer, generation);
             return;
         }
-        JmsErrors.await(answer, session.connection.config().sendTimeoutMillis(), "send to " + to);
+        ConnectionConfig config = session.connection.config();
+        JmsErrors.await(answer, config.sendTimeoutMillis() + (config.reconnects() ? config.reconnectTimeoutMillis() : 0),
+                "send to " + to);
+    }
+
+    /** One send: what it carries, and the answer the application waits for (across reconnections). */
+    private static final class PendingSend {
+        final KeelDestination to;
+        final long sequence;
+        final boolean persistent;
+        final int priority;
+        final long deliveryTime;
+        final long transactionId;
+        final byte[] bytes;
+        final CompletableFuture<Frame> result = new CompletableFuture<>();
+        /** The request of the latest attempt: answers of earlier attempts are ignored. */
+        CompletableFuture<Frame> attempt;
+
+        PendingSend(KeelDestination to, long sequence, boolean persistent, int priority, long deliveryTime,
+                long transactionId, byte[] bytes) {
+            this.to = to;
+            this.sequence = sequence;
+            this.persistent = persistent;
+            this.priority = priority;
+            this.deliveryTime = deliveryTime;
+            this.transactionId = transactionId;
+            this.bytes = bytes;
+        }
+    }
+
+    /** Sends {@code p} on {@code link} (holding this producer's monitor, so sends leave in sequence order). */
+    private void issue(PendingSend p, KeelConnection.Link link) {
+        command.destinationType = p.to.type();
+        command.destination = p.to.name();
+        command.queueId = -1;
+        command.producerId = producerId;
+        command.sequence = p.sequence;
+        command.flags = (p.persistent ? SendCommand.FLAG_PERSISTENT : 0)
+                | (p.transactionId == 0 ? SendCommand.FLAG_IDEMPOTENT : 0);
+        command.priority(p.priority);
+        command.deliveryTime = p.deliveryTime;
+        command.transactionId = p.transactionId;
+        command.message = Unpooled.wrappedBuffer(p.bytes);
+        CompletableFuture<Frame> attempt = link.client().request(id -> command.frame(link.client().channel().alloc(), id));
+        p.attempt = attempt;
+        attempt.whenComplete((frame, error) -> answered(p, attempt, frame, error));
+    }
+
+    private void answered(PendingSend p, CompletableFuture<Frame> attempt, Frame frame, Throwable error) {
+        synchronized (this) {
+            if (p.attempt != attempt) {
+                if (frame != null) {
+                    frame.release(); // a late answer of an attempt already superseded
+                }
+                return;
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (p.transactionId == 0 && session.connection.willReconnect() && (cause instanceof io.keel.protocol.client.ConnectionLost
+                    || cause instanceof io.keel.protocol.client.RemoteError r
+                    && r.code() == io.keel.protocol.command.ErrorCode.SHUTTING_DOWN)) {
+                return; // stays pending: sent again once the connection (to this broker restarted, or another) is back
+            }
+            pending.remove(p);
+        }
+        if (error == null) {
+            p.result.complete(frame);
+        } else {
+            p.result.completeExceptionally(error);
+        }
+    }
+
+    /** Sends every unconfirmed send again on a new connection, oldest first (holding the monitor). */
+    private void resendPending(KeelConnection.Link link) {
+        sentGeneration = link.generation();
+        for (PendingSend p : pending) {
+            issue(p, link);
+        }
+    }
+
+    /** After a reconnection (the reconnecting thread): resend what was not confirmed, unless a send did already. */
+    synchronized void resume(KeelConnection.Link link) {
+        if (sentGeneration != link.generation()) {
+            resendPending(link);
+        }
+    }
+
+    /** The reconnection gave up: every unconfirmed send fails with {@code e}. */
+    void failPending(JMSException e) {
+        java.util.List<PendingSend> failed;
+        synchronized (this) {
+            failed = new java.util.ArrayList<>(pending);
+            pending.clear();
+        }
+        for (PendingSend p : failed) {
+            p.result.completeExceptionally(e);
+        }
     }
 
     /** Waits for the callbacks of every asynchronous send so far (close, commit, rollback). */

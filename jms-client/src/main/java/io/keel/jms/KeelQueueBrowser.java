@@ -52,14 +52,14 @@ public class KeelQueueBrowser implements QueueBrowser {
 
     private long openOnBroker() throws JMSException {
         long id = session.connection.nextId();
-        JmsErrors.await(session.connection.client().request(x -> new Browse.Open(id, queue.type(), queue.name(), selector)
+        JmsErrors.await(session.connection.request(x -> new Browse.Open(id, queue.type(), queue.name(), selector)
                 .frame(session.connection.client().channel().alloc(), x)), session.connection.config().sendTimeoutMillis(),
                 "browse " + queue);
         return id;
     }
 
     private void closeOnBroker(long id) throws JMSException {
-        JmsErrors.await(session.connection.client().request(x -> Credit.closeConsumerFrame(
+        JmsErrors.await(session.connection.request(x -> Credit.closeConsumerFrame(
                 session.connection.client().channel().alloc(), x, id)), session.connection.config().sendTimeoutMillis(),
                 "close the browser of " + queue);
     }
@@ -104,7 +104,7 @@ public class KeelQueueBrowser implements QueueBrowser {
 
             private void fetch() {
                 try {
-                    Frame f = JmsErrors.awaitFrame(session.connection.client().request(x -> Browse.nextFrame(
+                    Frame f = JmsErrors.awaitFrame(session.connection.request(x -> Browse.nextFrame(
                             session.connection.client().channel().alloc(), x, id, PAGE)),
                             session.connection.config().sendTimeoutMillis(), "browse " + queue);
                     try {

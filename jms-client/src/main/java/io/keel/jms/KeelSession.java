@@ -25,6 +25,7 @@ import io.keel.jms.message.KeelObjectMessage;
 import io.keel.jms.message.KeelStreamMessage;
 import io.keel.jms.message.KeelTextMessage;
 import io.keel.protocol.DestinationType;
+import io.keel.protocol.client.ProtocolClient;
 import io.keel.protocol.command.Ack;
 import io.keel.protocol.command.CommandCode;
 import io.keel.protocol.command.CreateConsumer;
@@ -85,8 +86,8 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     private final List<KeelMessageProducer> producers = new CopyOnWriteArrayList<>();
     private final List<KeelQueueBrowser> browsers = new CopyOnWriteArrayList<>();
     private final List<Delivered> unacknowledged = new ArrayList<>();
-    private final List<CompletableFuture<?>> transactedSends = new ArrayList<>();
-    private long transactionId;
+    /** The current local transaction (transacted sessions only). */
+    private final SessionTransaction transaction;
     private volatile boolean closed;
 
     KeelSession(KeelConnection connection, int ackMode) {
@@ -98,7 +99,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
             deliveryThread = t;
             return t;
         });
-        this.transactionId = ackMode == SESSION_TRANSACTED ? connection.nextId() : 0;
+        this.transaction = ackMode == SESSION_TRANSACTED ? new SessionTransaction(connection) : null;
     }
 
     static boolean onListenerThreadOf(KeelConnection c) {
@@ -126,13 +127,53 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     }
 
     /** The local transaction sends and acknowledgements of this session belong to now (0 if not transacted). */
-    synchronized long transactionId() {
-        return transactionId;
+    long transactionId() {
+        return transaction == null ? 0 : transaction.id();
     }
 
-    /** A send of the current transaction: its answer (a frame to release, or nothing) is checked at commit. */
-    synchronized void transactedSend(CompletableFuture<?> answer) {
-        transactedSends.add(answer);
+    /**
+     * A send of the current transaction, made on broker connection {@code linkGeneration}: its answer
+     * (a frame to release, or nothing) is checked at commit.
+     */
+    void transactedSend(CompletableFuture<?> answer, int linkGeneration) {
+        transaction.send(answer, linkGeneration);
+    }
+
+    // ---- failover -----------------------------------------------------------------------------------
+
+    /**
+     * The broker connection was lost (a reconnection starts). The broker returns every message it
+     * had leased to this session's consumers, so the unacknowledged ones will come again (marked
+     * redelivered) and are forgotten here; buffered ones never reached the application. A
+     * transaction with work in it is gone with the connection: it can only roll back now.
+     */
+    void connectionInterrupted() {
+        if (transaction != null) {
+            transaction.interrupted();
+        }
+        synchronized (this) {
+            unacknowledged.clear();
+        }
+        for (KeelMessageConsumer c : consumers) {
+            c.connectionInterrupted();
+        }
+    }
+
+    /** After a reconnection: consumers subscribe again, producers resend what was not confirmed. */
+    void resume(KeelConnection.Link link) throws JMSException {
+        for (KeelMessageConsumer c : consumers) {
+            c.resubscribe(link.client());
+        }
+        for (KeelMessageProducer p : producers) {
+            p.resume(link);
+        }
+    }
+
+    /** Reconnection gave up: unconfirmed sends fail. */
+    void connectionFailed(JMSException e) {
+        for (KeelMessageProducer p : producers) {
+            p.failPending(e);
+        }
     }
 
     // ---- delivery ---------------------------------------------------------------------------------
@@ -191,7 +232,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     void delivered(KeelMessageConsumer c, KeelMessageConsumer.Delivery d) {
         if (ackMode == AUTO_ACKNOWLEDGE || ackMode == DUPS_OK_ACKNOWLEDGE) {
             Ack a = new Ack().clear(c.id()).add(d.storeQueueId(), d.offset());
-            connection.client().request(id -> a.frame(connection.client().channel().alloc(), id, CommandCode.ACK))
+            connection.request(id -> a.frame(connection.client().channel().alloc(), id, CommandCode.ACK))
                     .whenComplete((f, e) -> {
                         if (f != null) {
                             f.release();
@@ -201,13 +242,16 @@ public class KeelSession implements Session, QueueSession, TopicSession {
             synchronized (this) {
                 unacknowledged.add(new Delivered(c, d.storeQueueId(), d.offset()));
             }
+            if (transaction != null) {
+                transaction.joined(d.generation());
+            }
         }
     }
 
     /** Returns a message to the broker for redelivery (a listener threw, recover). */
     void release(KeelMessageConsumer c, KeelMessageConsumer.Delivery d) {
         Ack a = new Ack().clear(c.id()).add(d.storeQueueId(), d.offset());
-        connection.client().request(id -> a.frame(connection.client().channel().alloc(), id, CommandCode.RELEASE))
+        connection.request(id -> a.frame(connection.client().channel().alloc(), id, CommandCode.RELEASE))
                 .whenComplete((f, e) -> {
                     if (f != null) {
                         f.release();
@@ -221,7 +265,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         if (ackMode != CLIENT_ACKNOWLEDGE) {
             return; // the specification: ignored in other modes
         }
-        settle(takeUnacknowledged(), CommandCode.ACK, "acknowledge");
+        settle(takeUnacknowledged(), CommandCode.ACK, "acknowledge", 0, null);
     }
 
     private synchronized List<Delivered> takeUnacknowledged() {
@@ -230,18 +274,23 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         return out;
     }
 
-    /** Sends ACK, RELEASE or TXN_ACK for {@code ds}, one request per consumer, and waits for every answer. */
-    private void settle(List<Delivered> ds, short command, String what) throws JMSException {
+    /**
+     * Sends ACK, RELEASE or TXN_ACK (of transaction {@code txn}) for {@code ds}, one request per
+     * consumer, and waits for every answer. {@code pinned}: the broker connection a transaction's
+     * requests must go to (never to a newer one); null = the current one, after any reconnection.
+     */
+    private void settle(List<Delivered> ds, short command, String what, long txn, ProtocolClient pinned)
+            throws JMSException {
         Map<KeelMessageConsumer, Ack> byConsumer = new LinkedHashMap<>();
         for (Delivered d : ds) {
             byConsumer.computeIfAbsent(d.consumer(), c -> new Ack().clear(c.id())).add(d.storeQueueId(), d.offset());
         }
         List<CompletableFuture<Frame>> answers = new ArrayList<>();
-        long txn = transactionId();
         for (Ack a : byConsumer.values()) {
-            answers.add(connection.client().request(id -> command == CommandCode.TXN_ACK
+            java.util.function.IntFunction<io.netty.buffer.ByteBuf> frame = id -> command == CommandCode.TXN_ACK
                     ? TxnCommand.ackFrame(connection.client().channel().alloc(), id, txn, a)
-                    : a.frame(connection.client().channel().alloc(), id, command)));
+                    : a.frame(connection.client().channel().alloc(), id, command);
+            answers.add(pinned != null ? pinned.request(frame) : connection.request(frame));
         }
         for (CompletableFuture<Frame> f : answers) {
             JmsErrors.await(f, connection.config().sendTimeoutMillis(), what);
@@ -264,7 +313,12 @@ public class KeelSession implements Session, QueueSession, TopicSession {
             });
         }
         if (!mine.isEmpty()) {
-            settle(mine, CommandCode.TXN_ACK, "hand the closing consumer's messages to the transaction");
+            // Acknowledged into the transaction on the connection it lives on; if that one is gone, the
+            // transaction is lost anyway and the messages come back.
+            KeelConnection.Link link = connection.link();
+            transaction.joined(link.generation());
+            settle(mine, CommandCode.TXN_ACK, "hand the closing consumer's messages to the transaction", transaction.id(),
+                    link.client());
         }
     }
 
@@ -306,13 +360,16 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         for (KeelMessageProducer p : producers) {
             p.awaitCompletions();
         }
-        List<CompletableFuture<?>> sends;
-        synchronized (this) {
-            sends = new ArrayList<>(transactedSends);
-            transactedSends.clear();
+        // Everything of the commit goes to the connection the transaction lives on, never to a newer one.
+        KeelConnection.Link link = connection.link();
+        List<Delivered> received = takeUnacknowledged();
+        SessionTransaction.Ending ending = transaction.end(link.generation());
+        if (ending.lost() != null) {
+            releaseAnswers(ending.sends());
+            throw new TransactionRolledBackException("commit: " + ending.lost(), "CONNECTION_LOST");
         }
         JMSException sendFailure = null;
-        for (CompletableFuture<?> f : sends) {
+        for (CompletableFuture<?> f : ending.sends()) {
             try {
                 Object answer = f.get(connection.config().sendTimeoutMillis(), TimeUnit.MILLISECONDS);
                 if (answer instanceof Frame frame) {
@@ -326,19 +383,28 @@ public class KeelSession implements Session, QueueSession, TopicSession {
             }
         }
         if (sendFailure != null) {
-            rollbackQuietly();
-            TransactionRolledBackException e = new TransactionRolledBackException(
-                    "the transaction was rolled back: a send of it failed: " + sendFailure.getMessage());
+            endQuietly(ending.id(), received, link.client());
+            TransactionRolledBackException e = new TransactionRolledBackException("CONNECTION_LOST".equals(
+                    sendFailure.getErrorCode()) ? "commit: " + SessionTransaction.LOST : "the transaction was rolled back: "
+                    + "a send of it failed: " + sendFailure.getMessage(), sendFailure.getErrorCode());
             e.setLinkedException(sendFailure);
             throw e;
         }
-        long txn = transactionId();
         try {
-            settle(takeUnacknowledged(), CommandCode.TXN_ACK, "acknowledge in the transaction");
-            JmsErrors.await(connection.client().request(id -> TxnCommand.frame(connection.client().channel().alloc(),
-                    CommandCode.TXN_COMMIT, id, txn)), connection.config().sendTimeoutMillis(), "commit");
-        } finally {
-            nextTransaction();
+            settle(received, CommandCode.TXN_ACK, "acknowledge in the transaction", ending.id(), link.client());
+            JmsErrors.await(link.client().request(id -> TxnCommand.frame(link.client().channel().alloc(),
+                    CommandCode.TXN_COMMIT, id, ending.id())), connection.config().sendTimeoutMillis(), "commit");
+        } catch (JMSException e) {
+            if (!"CONNECTION_LOST".equals(e.getErrorCode()) || e instanceof TransactionRolledBackException) {
+                throw e;
+            }
+            // In doubt: the commit may or may not have reached the broker. Reported as rolled back (the
+            // specification's exception for a failed commit); if it did commit, the received messages
+            // are not redelivered and the sent ones are delivered once.
+            TransactionRolledBackException r = new TransactionRolledBackException("commit: the connection to the broker"
+                    + " was lost before the outcome arrived; the transaction is treated as rolled back", "CONNECTION_LOST");
+            r.setLinkedException(e);
+            throw r;
         }
     }
 
@@ -358,12 +424,30 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     }
 
     private void rollbackNow() throws JMSException {
-        long txn = transactionId();
-        List<CompletableFuture<?>> sends;
-        synchronized (this) {
-            sends = new ArrayList<>(transactedSends);
-            transactedSends.clear();
+        KeelConnection.Link link = connection.link();
+        List<Delivered> received = takeUnacknowledged();
+        SessionTransaction.Ending ending = transaction.end(link.generation());
+        releaseAnswers(ending.sends());
+        if (ending.lost() != null) {
+            return; // the broker rolled it back with the lost connection; its messages come back by themselves
         }
+        settle(received, CommandCode.RELEASE, "return the messages of the rolled-back transaction", 0, link.client());
+        JmsErrors.await(link.client().request(id -> TxnCommand.frame(link.client().channel().alloc(),
+                CommandCode.TXN_ROLLBACK, id, ending.id())), connection.config().sendTimeoutMillis(), "rollback");
+    }
+
+    /** After a failed commit: the broker rolls the transaction back and gets its received messages back. */
+    private void endQuietly(long txn, List<Delivered> received, ProtocolClient client) {
+        try {
+            settle(received, CommandCode.RELEASE, "return the messages of the rolled-back transaction", 0, client);
+            JmsErrors.await(client.request(id -> TxnCommand.frame(client.channel().alloc(), CommandCode.TXN_ROLLBACK, id,
+                    txn)), connection.config().sendTimeoutMillis(), "rollback");
+        } catch (JMSException e) {
+            LOG.debug("rollback after a failed send: {}", e.toString());
+        }
+    }
+
+    private static void releaseAnswers(List<CompletableFuture<?>> sends) {
         for (CompletableFuture<?> f : sends) {
             f.thenAccept(answer -> {
                 if (answer instanceof Frame frame) {
@@ -371,25 +455,6 @@ public class KeelSession implements Session, QueueSession, TopicSession {
                 }
             });
         }
-        try {
-            settle(takeUnacknowledged(), CommandCode.RELEASE, "return the messages of the rolled-back transaction");
-            JmsErrors.await(connection.client().request(id -> TxnCommand.frame(connection.client().channel().alloc(),
-                    CommandCode.TXN_ROLLBACK, id, txn)), connection.config().sendTimeoutMillis(), "rollback");
-        } finally {
-            nextTransaction();
-        }
-    }
-
-    private void rollbackQuietly() {
-        try {
-            rollbackNow();
-        } catch (JMSException e) {
-            LOG.debug("rollback after a failed send: {}", e.toString());
-        }
-    }
-
-    private synchronized void nextTransaction() {
-        transactionId = connection.nextId();
     }
 
     @Override
@@ -401,7 +466,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         for (KeelMessageConsumer c : consumers) {
             c.recoverCurrent();
         }
-        settle(takeUnacknowledged(), CommandCode.RELEASE, "recover");
+        settle(takeUnacknowledged(), CommandCode.RELEASE, "recover", 0, null);
     }
 
     // ---- messages ---------------------------------------------------------------------------------
@@ -536,12 +601,11 @@ public class KeelSession implements Session, QueueSession, TopicSession {
                     + "': an unshared durable subscription needs a client id on the connection");
         }
         KeelMessageConsumer c = new KeelMessageConsumer(this, connection.nextId(), d, selector,
-                noLocal && kind != CreateConsumer.KIND_QUEUE);
+                noLocal && kind != CreateConsumer.KIND_QUEUE, kind, subscription);
         connection.register(c);
         try {
-            JmsErrors.await(connection.client().request(id -> new CreateConsumer(c.id(), d.type(), d.name(), kind,
-                    subscription, selector, noLocal, connection.config().prefetch(), Long.MAX_VALUE)
-                    .frame(connection.client().channel().alloc(), id)), connection.config().sendTimeoutMillis(),
+            JmsErrors.await(connection.request(id -> c.createFrame(connection.client(), id)),
+                    connection.config().sendTimeoutMillis(),
                     "create a consumer on " + d + (subscription == null ? "" : " (subscription '" + subscription + "')"));
         } catch (JMSException e) {
             connection.unregister(c);
@@ -555,7 +619,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     public void unsubscribe(String name) throws JMSException {
         checkOpen();
         connection.used();
-        JmsErrors.await(connection.client().request(id -> {
+        JmsErrors.await(connection.request(id -> {
             io.netty.buffer.ByteBuf b = FrameLayout.begin(connection.client().channel().alloc(), 8 + name.length() * 3,
                     CommandCode.UNSUBSCRIBE, 0, id);
             Wire.writeString(b, name);

@@ -193,6 +193,18 @@ public final class MessageStore implements AutoCloseable {
         log.append(record, queues, cb);
     }
 
+    /**
+     * Calls {@code cb} once every record appended so far is durable per the flush mode (at once under
+     * ASYNC_FLUSH): the answer to a duplicate send whose first copy may still await the group commit.
+     */
+    public void whenWritten(AppendCallback cb) {
+        if (closed) {
+            cb.failed(new StoreException.Closed("store " + layout.root + " is closed"));
+            return;
+        }
+        log.whenWritten(cb);
+    }
+
     /** Appends one record and returns a future of where it landed. */
     public CompletableFuture<AppendResult> append(AppendRecord record) {
         AppendFuture f = new AppendFuture();

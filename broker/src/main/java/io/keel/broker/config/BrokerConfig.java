@@ -50,7 +50,9 @@ public final class BrokerConfig {
             new Key("diskUsageLimit", "0.90", "disk usage above which sends fail with 'store full'"),
             new Key("ioThreads", "0", "Netty I/O threads; 0 = twice the number of cores (Netty's default)"),
             new Key("snapshotIntervalMillis", "60000", "how often the delivery state is snapshotted and the CommitLog below "
-                    + "every consumer, timer and open transaction is deleted"));
+                    + "every consumer, timer and open transaction is deleted"),
+            new Key("duplicateWindowMillis", "600000", "how long the broker remembers an idle producer's last sequence to "
+                    + "drop its resends after a failover (must exceed the clients' reconnectTimeout)"));
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -116,6 +118,7 @@ public final class BrokerConfig {
         positive("defaultQueueCount");
         positive("heartbeatMillis");
         positive("snapshotIntervalMillis");
+        positive("duplicateWindowMillis");
         if (maxMessageSize() + 64 * 1024 > maxFrameSize()) {
             throw new IllegalArgumentException("broker config: maxFrameSize (" + maxFrameSize()
                     + ") must exceed maxMessageSize (" + maxMessageSize() + ") by at least 64 KiB");
@@ -299,6 +302,10 @@ public final class BrokerConfig {
         return new io.keel.store.StoreConfig(dataDir().resolve("store")).segmentSize(segmentSize())
                 .maxRecordSize(Math.min(maxMessageSize() + 4096, segmentSize() - 8))
                 .flushMode(flushMode()).diskUsageLimit(diskUsageLimit());
+    }
+
+    public long duplicateWindowMillis() {
+        return longValue("duplicateWindowMillis");
     }
 
     public long snapshotIntervalMillis() {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import io.keel.broker.destination.Destination;
 import io.keel.broker.destination.DestinationId;
 import io.keel.broker.destination.DestinationRegistry;
+import io.keel.broker.produce.ProducerWindow;
 import io.keel.protocol.selector.Selector;
 import io.keel.protocol.selector.SelectorCache;
 import io.keel.protocol.selector.SelectorSyntaxError;
@@ -66,6 +67,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
 
     private final EffectBarrier barrier = new EffectBarrier();
     private final ForwardIndex forwards;
+    private final ProducerWindow producers;
     private final DeliveryCheckpointer checkpointer;
     private final ScheduledExecutorService checkpoints;
 
@@ -75,6 +77,12 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
      */
     public DeliveryEngine(MessageStore store, DestinationRegistry destinations, DeliverySettings settings,
             java.nio.file.Path stateDirectory, long snapshotIntervalMillis) {
+        this(store, destinations, settings, stateDirectory, snapshotIntervalMillis, ProducerWindow.DEFAULT_WINDOW_MILLIS);
+    }
+
+    public DeliveryEngine(MessageStore store, DestinationRegistry destinations, DeliverySettings settings,
+            java.nio.file.Path stateDirectory, long snapshotIntervalMillis, long duplicateWindowMillis) {
+        this.producers = new ProducerWindow(duplicateWindowMillis);
         this.store = store;
         this.destinations = destinations;
         this.settings = settings;
@@ -115,6 +123,11 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         } catch (java.io.IOException | RuntimeException e) {
             LOG.error("delivery snapshot not written: {}; retention waits for the next one", e.toString());
         }
+    }
+
+    /** Duplicate detection of idempotent producers (restored with the delivery state). */
+    public ProducerWindow producers() {
+        return producers;
     }
 
     EffectBarrier barrier() {
@@ -177,6 +190,13 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
             @Override
             public ForwardIndex forwards() {
                 return forwards;
+            }
+
+            @Override
+            public ProducerWindow producers() {
+                // Each snapshot first forgets producers idle past the window: they can no longer be resending.
+                producers.forgetIdle(System.currentTimeMillis());
+                return producers;
             }
         };
     }
@@ -243,12 +263,20 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
             public ForwardIndex forwards() {
                 return forwards;
             }
+
+            @Override
+            public ProducerWindow producers() {
+                return producers;
+            }
         });
         int restored = byId.size();
         store.scan(from, new DispatchListener() {
             @Override
             public void onRecord(RecordView r) {
                 forwards.onRecord(r);
+                if (!r.isSystem()) {
+                    producers.replayed(r.producerId(), r.producerSequence(), r.storeTimestamp());
+                }
                 if (r.isSystem() && StateRecord.isStateRecord(r.systemType())) {
                     records[0]++;
                     apply(r.systemType(), r.payload());

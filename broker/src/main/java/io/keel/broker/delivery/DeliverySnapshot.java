@@ -31,7 +31,8 @@ import java.util.zip.CheckedOutputStream;
  *  | magic |version| coveredOffset | nextSubscrId  | subsCount | subsCount x subscription    |
  *  +-------+-------+---------------+---------------+-----------+-----------------------------+
  *  then: the delay timer ({@link DelayedDelivery#writeTo}), the forwarding index
- *  ({@link ForwardIndex#writeTo}), and a CRC32C (int) of every byte before it.
+ *  ({@link ForwardIndex#writeTo}), since version 2 the producer window
+ *  ({@link io.keel.broker.produce.ProducerWindow#writeTo}), and a CRC32C (int) of every byte before it.
  *  subscription: specLength (int) | spec (the SUBSCRIPTION record payload of {@link StateRecord})
  *                | state ({@link Subscription#writeTo}: counters, then per cursor its store queue id,
  *                  settled bitmap, delivery horizon, delivery counts and waiting redeliveries)
@@ -41,7 +42,9 @@ import java.util.zip.CheckedOutputStream;
 public final class DeliverySnapshot {
 
     public static final int MAGIC = 0x4B445331; // "KDS1"
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** Version 1 (no producer window) is still read. */
+    static final int OLDEST_READABLE = 1;
     static final String FILE = "delivery.snapshot";
     static final String PREVIOUS = "delivery.snapshot.1";
 
@@ -53,6 +56,8 @@ public final class DeliverySnapshot {
         DelayedDelivery delays();
 
         ForwardIndex forwards();
+
+        io.keel.broker.produce.ProducerWindow producers();
     }
 
     /** The state to write. */
@@ -62,6 +67,8 @@ public final class DeliverySnapshot {
         DelayedDelivery delays();
 
         ForwardIndex forwards();
+
+        io.keel.broker.produce.ProducerWindow producers();
     }
 
     private DeliverySnapshot() {
@@ -96,6 +103,7 @@ public final class DeliverySnapshot {
             }
             source.delays().writeTo(out);
             source.forwards().writeTo(out);
+            source.producers().writeTo(out);
             out.flush();
             int value = (int) crc.getValue();
             file.write(new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
@@ -117,7 +125,7 @@ public final class DeliverySnapshot {
     }
 
     /** The header of a snapshot file: its covered offset and next subscription id (for retention and start). */
-    record Header(long coveredOffset, long nextSubscriptionId) {
+    record Header(int version, long coveredOffset, long nextSubscriptionId) {
     }
 
     /**
@@ -135,10 +143,10 @@ public final class DeliverySnapshot {
         if (b.getInt(all.length - 4) != (int) crc.getValue()) {
             throw new IOException(file + " fails its CRC check");
         }
-        if (b.getInt(0) != MAGIC || b.getInt(4) != VERSION) {
-            throw new IOException(file + " is not a version " + VERSION + " delivery snapshot");
+        if (b.getInt(0) != MAGIC || b.getInt(4) < OLDEST_READABLE || b.getInt(4) > VERSION) {
+            throw new IOException(file + " is not a version " + OLDEST_READABLE + "-" + VERSION + " delivery snapshot");
         }
-        return new Header(b.getLong(8), b.getLong(16));
+        return new Header(b.getInt(4), b.getLong(8), b.getLong(16));
     }
 
     /** Loads a checked snapshot into {@code target}; returns its header. */
@@ -165,6 +173,9 @@ public final class DeliverySnapshot {
             }
             target.delays().readFrom(in);
             target.forwards().readFrom(in);
+            if (h.version() >= 2) {
+                target.producers().readFrom(in);
+            }
         }
         return h;
     }

@@ -279,6 +279,31 @@ public final class DestinationRegistry implements AutoCloseable {
         return d;
     }
 
+    /**
+     * Gives a temporary destination of a connection that failed over back to its new connection: the
+     * same name, created empty if the broker no longer has it (temporary destinations do not survive
+     * their connection or a restart). Refused if another live connection owns it, or if the name is not
+     * one this registry would give a temporary destination of that type.
+     */
+    public synchronized Destination reclaimTemporary(DestinationType type, String name, long owner) {
+        String prefix = type == DestinationType.TEMPORARY_QUEUE ? "TQ." : "TT.";
+        if (!type.isTemporary() || name == null || !name.startsWith(prefix) || name.length() > 200) {
+            throw new DestinationException("'" + name + "' is not the name of a " + type.name().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', ' ') + " (it starts with " + prefix + ")");
+        }
+        DestinationId id = new DestinationId(type, name);
+        Destination d = destinations.get(id);
+        if (d != null) {
+            if (d.owner() != owner) {
+                throw new DestinationException(id + " is owned by another connection (" + d.owner() + ")");
+            }
+            return d;
+        }
+        d = new Destination(id, 1, null, owner);
+        destinations.put(id, d);
+        return d;
+    }
+
     /** Removes a temporary destination (not persisted). */
     public void removeTemporary(DestinationId id) {
         destinations.remove(id);

@@ -21,6 +21,8 @@ final class SendCallback implements AppendCallback {
     private final Destination destination;
     /** False for a prepared message of a transaction: it counts as enqueued when the transaction commits. */
     private final boolean visible;
+    /** Set when the store refused or failed the append (read right after a synchronous refusal). */
+    private volatile boolean failed;
 
     SendCallback(Channel channel, int correlationId, int queueId, Destination destination, boolean visible) {
         this.visible = visible;
@@ -41,8 +43,13 @@ final class SendCallback implements AppendCallback {
         }
     }
 
+    boolean hasFailed() {
+        return failed;
+    }
+
     @Override
     public void failed(StoreException error) {
+        failed = true;
         if (channel.isActive()) {
             channel.writeAndFlush(ErrorReply.frame(channel.alloc(), CommandCode.SEND, correlationId, errorCode(error),
                     "send to " + destination.id() + " failed: " + error.getMessage()), channel.voidPromise());

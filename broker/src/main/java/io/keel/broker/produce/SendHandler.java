@@ -49,9 +49,14 @@ public final class SendHandler {
     private final LocalTransactions transactions;
     /** The transaction of the entry being handled, or null. */
     private Transaction transaction;
+    private final ProducerWindow producers;
+    /** The producer this connection sent for last (most connections have one or a few), to skip the table lookup. */
+    private long cachedProducerId;
+    private ProducerWindow.Entry cachedProducer;
 
     public SendHandler(MessageStore store, DestinationRegistry destinations, int maxMessageSize, Channel channel,
-            io.keel.broker.delivery.DelayedDelivery delays, LocalTransactions transactions) {
+            io.keel.broker.delivery.DelayedDelivery delays, LocalTransactions transactions, ProducerWindow producers) {
+        this.producers = producers;
         this.delays = delays;
         this.transactions = transactions;
         this.store = store;
@@ -70,8 +75,23 @@ public final class SendHandler {
         Wire.end(body, "send");
         try {
             Destination d = prepare();
-            AppendCallback answer = new SendCallback(channel, correlationId, queueIdOf(d), d, transaction == null);
-            store.append(record, wrap(d, answer));
+            SendCallback answer = new SendCallback(channel, correlationId, queueIdOf(d), d, transaction == null);
+            ProducerWindow.Entry p = idempotentProducer();
+            if (p == null) {
+                store.append(record, wrap(d, answer));
+                return;
+            }
+            synchronized (p) {
+                long previous = p.lastSequence();
+                if (!ProducerWindow.admit(p, command.sequence, System.currentTimeMillis())) {
+                    answerRepeat(new SendCallback(channel, correlationId, queueIdOf(d), d, false));
+                    return;
+                }
+                store.append(record, wrap(d, answer));
+                if (answer.hasFailed()) {
+                    ProducerWindow.undo(p, command.sequence, previous);
+                }
+            }
         } catch (Refused r) {
             doomTransaction(r);
             channel.writeAndFlush(ErrorReply.frame(channel.alloc(), CommandCode.SEND, correlationId, r.code, r.getMessage()),
@@ -86,14 +106,58 @@ public final class SendHandler {
             command.decodeEntry(body);
             try {
                 Destination d = prepare();
-                AppendCallback entry = answer.entry(i, queueIdOf(d), d, transaction == null);
-                store.append(record, wrap(d, entry));
+                ProducerWindow.Entry p = idempotentProducer();
+                if (p == null) {
+                    store.append(record, wrap(d, answer.entry(i, queueIdOf(d), d, transaction == null)));
+                    continue;
+                }
+                synchronized (p) {
+                    long previous = p.lastSequence();
+                    if (!ProducerWindow.admit(p, command.sequence, System.currentTimeMillis())) {
+                        answerRepeat(answer.entry(i, queueIdOf(d), d, false));
+                        continue;
+                    }
+                    store.append(record, wrap(d, answer.entry(i, queueIdOf(d), d, transaction == null)));
+                    if (answer.refused(i)) {
+                        ProducerWindow.undo(p, command.sequence, previous);
+                    }
+                }
             } catch (Refused r) {
                 doomTransaction(r);
                 answer.refused(i, r.code, r.getMessage());
             }
         }
         Wire.end(body, "send batch");
+    }
+
+    /**
+     * The duplicate-detection entry of the current send's producer, or null when the send is not
+     * idempotent (no flag, producer id 0, or part of a transaction: a transaction lost with its
+     * connection is rolled back, never resent).
+     */
+    private ProducerWindow.Entry idempotentProducer() {
+        if (!command.idempotent() || transaction != null) {
+            return null;
+        }
+        ProducerWindow.Entry p = cachedProducer;
+        if (p == null || cachedProducerId != command.producerId || ProducerWindow.isForgotten(p)) {
+            p = producers.entry(command.producerId);
+            cachedProducer = p;
+            cachedProducerId = command.producerId;
+        }
+        return p;
+    }
+
+    /**
+     * A resent message the store already has: answered as stored once everything written so far is
+     * durable (its first copy may still be waiting for the group commit), without storing it again.
+     */
+    private void answerRepeat(AppendCallback answer) {
+        if (command.persistent()) {
+            store.whenWritten(answer);
+        } else {
+            answer.appended(-1, -1, 0, 0);
+        }
     }
 
     /** A refused send of a transaction: the transaction can only roll back (committing would lose the message). */
@@ -250,6 +314,11 @@ public final class SendHandler {
                     refused(i, SendCallback.errorCode(error), "send to " + d.id() + " failed: " + error.getMessage());
                 }
             };
+        }
+
+        /** Whether entry {@code i} was refused (so far). */
+        boolean refused(int i) {
+            return errors[i] != null;
         }
 
         void refused(int i, ErrorCode code, String message) {

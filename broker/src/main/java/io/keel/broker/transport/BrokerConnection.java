@@ -74,7 +74,7 @@ public final class BrokerConnection extends FrameHandler {
         transactions = new io.keel.broker.delivery.LocalTransactions(ctx.delivery());
         transactionCommands = new TransactionCommands(channel, ctx.delivery(), transactions, jmsConsumers);
         sends = new SendHandler(ctx.store(), ctx.destinations(), ctx.config().maxMessageSize(), channel,
-                ctx.delivery().delays(), transactions);
+                ctx.delivery().delays(), transactions, ctx.delivery().producers());
         sends.origin(ClientIds.origin(clientId, connectionId));
         transactions.origin(ClientIds.origin(clientId, connectionId));
         ctx.connections().add(channel);
@@ -256,12 +256,23 @@ public final class BrokerConnection extends FrameHandler {
     private void createTemporary(Frame frame) {
         io.keel.protocol.frame.Wire.need(frame.body(), 1, "create temporary type");
         io.keel.protocol.DestinationType type = io.keel.protocol.DestinationType.of(frame.body().readByte());
+        // An optional name: a client that reconnected after a failover takes its temporary destinations back.
+        String reclaimed = frame.body().isReadable() ? io.keel.protocol.frame.Wire.readString(frame.body(),
+                "create temporary name") : null;
         io.keel.protocol.frame.Wire.end(frame.body(), "create temporary");
         if (!type.isTemporary()) {
             reply(frame, ErrorCode.INVALID_REQUEST, type + " is not a temporary destination type");
             return;
         }
-        Destination d = ctx.destinations().createTemporary(type, connectionId);
+        Destination d;
+        try {
+            d = reclaimed == null ? ctx.destinations().createTemporary(type, connectionId)
+                    : ctx.destinations().reclaimTemporary(type, reclaimed, connectionId);
+        } catch (DestinationException e) {
+            reply(frame, e.getMessage().contains("owned by") ? ErrorCode.ALREADY_EXISTS : ErrorCode.INVALID_DESTINATION,
+                    e.getMessage());
+            return;
+        }
         temporaries.add(d.id());
         io.netty.buffer.ByteBuf b = FrameLayout.begin(channel.alloc(), 64, CommandCode.CREATE_TEMPORARY,
                 FrameLayout.FLAG_RESPONSE, frame.correlationId());

@@ -21,7 +21,9 @@ import io.netty.buffer.ByteBufAllocator;
  *  batch body: count (int), then count entries.
  * </pre>
  *
- * Flags: bit 0 {@link #FLAG_PERSISTENT} (the answer waits for the store's durability); bits 4-7 the
+ * Flags: bit 0 {@link #FLAG_PERSISTENT} (the answer waits for the store's durability); bit 1
+ * {@link #FLAG_IDEMPOTENT} (the producer may send this producer id and sequence again after a
+ * failover: the broker stores it once and answers a repeat as a success); bits 4-7 the
  * JMS priority 0-9 (see {@link #priority()}). {@code txnId}: the connection's local transaction the
  * send belongs to (0 = none): such a message is stored prepared, invisible until the transaction
  * commits (see {@link TxnCommand}). A mutable object,
@@ -31,6 +33,11 @@ import io.netty.buffer.ByteBufAllocator;
 public final class SendCommand {
 
     public static final int FLAG_PERSISTENT = 1;
+    /**
+     * The producer id is unique and its sequence grows with every send, so the broker drops a send
+     * whose sequence is not above the last one it stored for that producer (a resend after failover).
+     */
+    public static final int FLAG_IDEMPOTENT = 2;
     /** Fixed bytes of an entry besides the destination string and the message. */
     private static final int FIXED = 1 + 4 + 4 + 8 + 8 + 1 + 8 + 8 + 4;
 
@@ -50,6 +57,10 @@ public final class SendCommand {
 
     public boolean persistent() {
         return (flags & FLAG_PERSISTENT) != 0;
+    }
+
+    public boolean idempotent() {
+        return (flags & FLAG_IDEMPOTENT) != 0 && producerId != 0;
     }
 
     /** The message priority carried in bits 4-7 of the flags (0-9). */

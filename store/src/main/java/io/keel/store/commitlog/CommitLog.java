@@ -194,6 +194,34 @@ public final class CommitLog {
         }
     }
 
+    /**
+     * Calls {@code cb} once everything written so far is as durable as the flush mode makes appends:
+     * under SYNC_FLUSH when the group commit covering the current end completes (and is dispatched),
+     * otherwise at once. Used to answer a resent message the store already has: its first copy may
+     * still be waiting for the force. The callback gets offset -1 and size 0.
+     */
+    public void whenWritten(AppendCallback cb) {
+        if (config.flushMode() != FlushMode.SYNC_FLUSH) {
+            cb.appended(-1, -1, 0, 0);
+            return;
+        }
+        writeLock.lock();
+        try {
+            long end = writtenOffset;
+            if (end > flushedOffset) {
+                waiters.add(cb, end, -1, -1, 0, 0, System.nanoTime() + config.syncFlushTimeoutMillis() * 1_000_000L);
+                cb = null;
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        if (cb == null) {
+            flusherWakeup.signal();
+        } else {
+            cb.appended(-1, -1, 0, 0);
+        }
+    }
+
     /** Appends several records under one lock hold. Each succeeds or fails on its own, in order. */
     public void appendBatch(List<AppendRecord> records, QueueOffsets queueOffsets, List<? extends AppendCallback> cbs) {
         int n = records.size();
