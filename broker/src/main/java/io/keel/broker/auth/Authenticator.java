@@ -123,8 +123,8 @@ public final class Authenticator implements AutoCloseable {
         }
         if (user == null || user.isEmpty()) {
             return CompletableFuture.completedFuture(allowAnonymous ? null
-                    : new ErrorReply(ErrorCode.AUTHENTICATION_FAILED, "anonymous connection refused: broker '" + brokerName
-                            + "' requires a user name and password (allowAnonymous=false)"));
+                    : new ErrorReply(ErrorCode.AUTHENTICATION_FAILED, "anonymous connections are not accepted: broker '"
+                            + brokerName + "' requires a user name and password (allowAnonymous=false)"));
         }
         try {
             return CompletableFuture.supplyAsync(() -> check(user, password), checker);

@@ -78,9 +78,12 @@ public final class PasswordHash {
             return new PasswordHash(PLAIN, 0, null, sha256(stored.substring(colon + 1)));
         }
         if (!scheme.equals(PBKDF2)) {
+            // The value may be a password typed in by mistake: name the scheme only when there clearly is one.
+            String found = colon < 0 ? "a value without a scheme" : scheme.matches("[a-z0-9-]{1,20}")
+                    ? "scheme '" + scheme + "'" : "an unknown scheme";
             throw new IllegalArgumentException("the password must be '" + PBKDF2
-                    + ":<iterations>:<base64 salt>:<base64 hash>' (or '" + PLAIN + ":<password>' for tests), not scheme '"
-                    + (scheme.length() > 20 ? scheme.substring(0, 20) + "..." : scheme) + "'");
+                    + ":<iterations>:<base64 salt>:<base64 hash>' (or '" + PLAIN + ":<password>' for tests), not "
+                    + found);
         }
         String[] parts = stored.split(":", -1);
         if (parts.length != 4) {

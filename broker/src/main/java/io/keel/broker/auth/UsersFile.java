@@ -49,6 +49,7 @@ public final class UsersFile {
     private final Path path;
     private final List<String> lines;
     private final Map<String, PasswordHash> users;
+    /** Index (from 0) in {@link #lines} of each user's line. */
     private final Map<String, Integer> lineOf;
 
     private UsersFile(Path path, List<String> lines, Map<String, PasswordHash> users, Map<String, Integer> lineOf) {
@@ -94,7 +95,7 @@ public final class UsersFile {
             checkName(path, number, name);
             if (users.containsKey(name)) {
                 throw new UsersFileException(path, number, "user '" + name + "' is already defined on line "
-                        + lineOf.get(name));
+                        + (lineOf.get(name) + 1));
             }
             try {
                 users.put(name, PasswordHash.parse(line.substring(eq + 1).strip()));
