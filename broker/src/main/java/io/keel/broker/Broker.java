@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.keel.broker.auth.Authenticator;
 import io.keel.broker.config.BrokerConfig;
 import io.keel.broker.consume.ConsumerHub;
 import io.keel.broker.delivery.DeliveryEngine;
@@ -53,12 +54,16 @@ public final class Broker implements AutoCloseable {
         this.config = config;
         Path data = config.dataDir();
         StoreConfig sc = config.storeConfig();
+        // Before the store: a bad users file is refused without touching the data directory.
+        Authenticator auth = Authenticator.of(config);
         MessageStore s;
         try {
             s = MessageStore.open(sc);
         } catch (StoreException.Locked e) {
+            auth.close();
             throw new BrokerStartException("cannot start: " + e.getMessage(), e);
         } catch (IllegalArgumentException | StoreException e) {
+            auth.close();
             throw new BrokerStartException("cannot open the store in " + data.resolve("store") + ": " + e.getMessage(), e);
         }
         this.store = s;
@@ -78,7 +83,7 @@ public final class Broker implements AutoCloseable {
                 ns = NameServer.start(config.listenAddress(), config.nameServerPort(), config.brokerExpiryMillis(),
                         config.heartbeatMillis(), config.maxFrameSize(), 1);
             }
-            ctx = new BrokerContext(config, store, registry, consumers, engine);
+            ctx = new BrokerContext(config, store, registry, consumers, engine, auth);
             BrokerContext context = ctx;
             t = ServerTransport.bind("broker", config.listenAddress(), config.brokerPort(), config.ioThreads(),
                     config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark(),
@@ -106,6 +111,7 @@ public final class Broker implements AutoCloseable {
                 registry.close();
             }
             store.close();
+            auth.close();
             if (e instanceof ServerTransport.PortInUseException p) {
                 throw new BrokerStartException("cannot start: " + p.getMessage(), p);
             }
@@ -224,6 +230,7 @@ public final class Broker implements AutoCloseable {
         }
         destinations.close();
         transport.close();
+        context.authenticator().close();
         if (nameServer != null) {
             nameServer.close();
         }

@@ -1,5 +1,6 @@
 package io.keel.broker;
 
+import io.keel.broker.auth.Authenticator;
 import io.keel.broker.config.BrokerConfig;
 import io.keel.broker.consume.ConsumerHub;
 import io.keel.broker.delivery.DeliveryEngine;
@@ -12,14 +13,20 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 
 /** What every connection of a broker shares. */
 public record BrokerContext(BrokerConfig config, MessageStore store, DestinationRegistry destinations,
-        ConsumerHub consumers, DeliveryEngine delivery, ChannelGroup connections, ClientIds clientIds,
-        long startedAtMillis) {
+        ConsumerHub consumers, DeliveryEngine delivery, Authenticator authenticator, ChannelGroup connections,
+        ClientIds clientIds, long startedAtMillis) {
 
     public BrokerContext(BrokerConfig config, MessageStore store, DestinationRegistry destinations, ConsumerHub consumers,
-            DeliveryEngine delivery) {
-        this(config, store, destinations, consumers, delivery,
+            DeliveryEngine delivery, Authenticator authenticator) {
+        this(config, store, destinations, consumers, delivery, authenticator,
                 new DefaultChannelGroup("keel-clients", GlobalEventExecutor.INSTANCE), new ClientIds(),
                 System.currentTimeMillis());
+    }
+
+    /** A context whose authenticator follows the configuration (tests that build a broker piece by piece). */
+    public BrokerContext(BrokerConfig config, MessageStore store, DestinationRegistry destinations, ConsumerHub consumers,
+            DeliveryEngine delivery) {
+        this(config, store, destinations, consumers, delivery, Authenticator.of(config));
     }
 
     /** Bytes waiting in the outbound buffers of every client connection (bounded by the high-water marks). */

@@ -34,6 +34,13 @@ final class AdminCommand implements Callable<Integer> {
             description = "broker address host:port (default ${DEFAULT-VALUE})")
     String broker;
 
+    @Option(names = "--user", scope = CommandLine.ScopeType.INHERIT,
+            description = "user name, for a broker with a usersFile and allowAnonymous=false")
+    String user;
+
+    @Option(names = "--password", scope = CommandLine.ScopeType.INHERIT, description = "password of --user")
+    String password;
+
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -41,18 +48,20 @@ final class AdminCommand implements Callable<Integer> {
     }
 
     /** Connects, runs one request, prints; returns the exit status. */
-    static int run(CommandLine.Model.CommandSpec spec, String broker, short command,
+    static int run(CommandLine.Model.CommandSpec spec, AdminCommand options, short command,
             java.util.function.BiFunction<ProtocolClient, Integer, io.netty.buffer.ByteBuf> request,
             java.util.function.BiConsumer<Frame, PrintWriter> print) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        String broker = options.broker;
         int colon = broker.lastIndexOf(':');
         if (colon <= 0) {
             err.println("keel admin: --broker '" + broker + "' is not host:port");
             return 2;
         }
         try (ProtocolClient c = ProtocolClient.connect(broker.substring(0, colon),
-                Integer.parseInt(broker.substring(colon + 1)), ProtocolClient.Options.defaults())) {
+                Integer.parseInt(broker.substring(colon + 1)),
+                ProtocolClient.Options.defaults().withCredentials(options.user, options.password))) {
             Frame f = c.request(id -> request.apply(c, id)).get(30, TimeUnit.SECONDS);
             try {
                 print.accept(f, out);
@@ -65,7 +74,10 @@ final class AdminCommand implements Callable<Integer> {
             Throwable cause = e.getCause();
             err.println("keel admin: " + (cause instanceof RemoteError r ? r.code() + ": " + r.getMessage() : cause.toString()));
             return 1;
-        } catch (ConnectionLost | RemoteError e) {
+        } catch (RemoteError e) {
+            err.println("keel admin: " + e.code() + ": " + e.getMessage());
+            return 1;
+        } catch (ConnectionLost e) {
             err.println("keel admin: " + e.getMessage());
             return 1;
         } catch (Exception e) {
@@ -87,7 +99,7 @@ final class AdminCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return run(spec, parent.broker, CommandCode.ADMIN_LIST,
+            return run(spec, parent, CommandCode.ADMIN_LIST,
                     (c, id) -> AdminCommands.empty(c.channel().alloc(), CommandCode.ADMIN_LIST, 0, id), (f, out) -> {
                         List<AdminCommands.DestinationInfo> list = AdminCommands.decodeList(f.body());
                         out.printf("%-6s %-40s %6s %12s %9s %9s %12s %12s %9s%n", "TYPE", "NAME", "QUEUES", "DEPTH",
@@ -112,7 +124,7 @@ final class AdminCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return run(spec, parent.broker, CommandCode.ADMIN_SUBSCRIPTIONS,
+            return run(spec, parent, CommandCode.ADMIN_SUBSCRIPTIONS,
                     (c, id) -> AdminCommands.empty(c.channel().alloc(), CommandCode.ADMIN_SUBSCRIPTIONS, 0, id),
                     (f, out) -> {
                         List<AdminCommands.SubscriptionInfo> list = AdminCommands.decodeSubscriptions(f.body());
@@ -155,7 +167,7 @@ final class AdminCommand implements Callable<Integer> {
         DestinationArg destination;
 
         int send(short command, int queues, java.util.function.BiConsumer<Frame, PrintWriter> print) {
-            return run(spec, parent.broker, command, (c, id) -> new AdminCommands.Target(type(destination.topic),
+            return run(spec, parent, command, (c, id) -> new AdminCommands.Target(type(destination.topic),
                     destination.name, queues).frame(c.channel().alloc(), command, id), print);
         }
     }
@@ -169,7 +181,7 @@ final class AdminCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return run(spec, parent.broker, CommandCode.ADMIN_CONFIGURE, (c, id) -> new AdminCommands.Configure(
+            return run(spec, parent, CommandCode.ADMIN_CONFIGURE, (c, id) -> new AdminCommands.Configure(
                     type(destination.topic), destination.name, changes).frame(c.channel().alloc(), id), (f, out) -> {
                         out.println("delivery settings of " + destination.describe() + ":");
                         AdminCommands.decodeStats(f.body()).forEach((k, v) -> out.printf("  %-22s %s%n", k, v));
@@ -214,7 +226,7 @@ final class AdminCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return run(spec, parent.broker, CommandCode.ADMIN_STATS,
+            return run(spec, parent, CommandCode.ADMIN_STATS,
                     (c, id) -> AdminCommands.empty(c.channel().alloc(), CommandCode.ADMIN_STATS, 0, id), (f, out) -> {
                         Map<String, String> stats = AdminCommands.decodeStats(f.body());
                         stats.forEach((k, v) -> out.printf("%-28s %s%n", k, v));

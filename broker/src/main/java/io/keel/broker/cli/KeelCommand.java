@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "keel", mixinStandardHelpOptions = true, versionProvider = KeelVersion.class,
         description = "Keel, a Jakarta Messaging provider.",
-        subcommands = {BrokerCommand.class, NameServerCommand.class, AdminCommand.class})
+        subcommands = {BrokerCommand.class, NameServerCommand.class, AdminCommand.class, UsersCommand.class})
 public final class KeelCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -52,7 +52,10 @@ public final class BrokerConfig {
             new Key("snapshotIntervalMillis", "60000", "how often the delivery state is snapshotted and the CommitLog below "
                     + "every consumer, timer and open transaction is deleted"),
             new Key("duplicateWindowMillis", "600000", "how long the broker remembers an idle producer's last sequence to "
-                    + "drop its resends after a failover (must exceed the clients' reconnectTimeout)"));
+                    + "drop its resends after a failover (must exceed the clients' reconnectTimeout)"),
+            new Key("usersFile", "", "users file (keel users add); empty = authentication off, every connection "
+                    + "accepted; relative = to the config file's directory (to the working directory with --set)"),
+            new Key("allowAnonymous", "true", "with a usersFile: accept connections that give no user name"));
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -77,6 +80,12 @@ public final class BrokerConfig {
             }
             for (String name : p.stringPropertyNames()) {
                 c.set(name, p.getProperty(name).trim(), "config file " + file);
+            }
+            // A users file named in a config file sits next to it, wherever the broker is started from.
+            String users = c.values.get("usersFile");
+            if (p.containsKey("usersFile") && !users.isEmpty() && !Path.of(users).isAbsolute()) {
+                Path dir = file.toAbsolutePath().getParent();
+                c.values.put("usersFile", dir.resolve(users).normalize().toString());
             }
         }
         for (String o : overrides) {
@@ -129,6 +138,11 @@ public final class BrokerConfig {
         double d = diskUsageLimit();
         if (d <= 0 || d > 1) {
             throw new IllegalArgumentException("broker config: diskUsageLimit=" + d + " must be within (0, 1]");
+        }
+        boolean anonymous = boolValue("allowAnonymous");
+        if (!anonymous && usersFile() == null) {
+            throw new IllegalArgumentException("broker config: allowAnonymous=false needs a usersFile "
+                    + "(without one authentication is off and every connection is accepted)");
         }
         if (brokerName().isEmpty()) {
             throw new IllegalArgumentException("broker config: brokerName must not be empty");
@@ -310,5 +324,15 @@ public final class BrokerConfig {
 
     public long snapshotIntervalMillis() {
         return longValue("snapshotIntervalMillis");
+    }
+
+    /** The users file (absolute), or null when authentication is off. */
+    public Path usersFile() {
+        String f = values.get("usersFile");
+        return f.isEmpty() ? null : Path.of(f).toAbsolutePath().normalize();
+    }
+
+    public boolean allowAnonymous() {
+        return boolValue("allowAnonymous");
     }
 }

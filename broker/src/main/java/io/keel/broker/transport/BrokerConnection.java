@@ -56,6 +56,11 @@ public final class BrokerConnection extends FrameHandler {
     }
 
     @Override
+    protected java.util.concurrent.CompletableFuture<ErrorReply> authenticate(io.keel.protocol.command.Handshake.Request h) {
+        return ctx.authenticator().authenticate(h.user(), h.password());
+    }
+
+    @Override
     protected ErrorReply admit(io.keel.protocol.command.Handshake.Request h) {
         if (h.clientId() != null && !claimClientId(h.clientId())) {
             return new ErrorReply(ErrorCode.CLIENT_ID_IN_USE, "client id '" + h.clientId()

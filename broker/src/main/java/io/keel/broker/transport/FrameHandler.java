@@ -1,5 +1,6 @@
 package io.keel.broker.transport;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -30,8 +31,11 @@ public abstract class FrameHandler extends SimpleChannelInboundHandler<Frame> {
     private static final Logger LOG = LoggerFactory.getLogger(FrameHandler.class);
     private static final AtomicLong CONNECTION_IDS = new AtomicLong();
 
-    /** Lifecycle of a connection. */
-    protected enum State { AWAITING_HANDSHAKE, OPEN, CLOSED }
+    /**
+     * Lifecycle of a connection. AUTHENTICATING: the handshake arrived and its credentials are being
+     * checked off the event loop; the client must wait for the answer before it sends anything else.
+     */
+    protected enum State { AWAITING_HANDSHAKE, AUTHENTICATING, OPEN, CLOSED }
 
     protected final String serverName;
     protected final int maxFrameSize;
@@ -61,8 +65,10 @@ public abstract class FrameHandler extends SimpleChannelInboundHandler<Frame> {
         try {
             if (state == State.AWAITING_HANDSHAKE) {
                 onHandshake(frame);
-            } else if (frame.command() == CommandCode.HEARTBEAT) {
-                // Its arrival reset the idle timer; nothing else to do.
+            } else if (state == State.CLOSED || frame.command() == CommandCode.HEARTBEAT) {
+                // Closing: the rest of the input is dropped. A heartbeat's arrival reset the idle timer.
+            } else if (state == State.AUTHENTICATING) {
+                violation(frame, CommandCode.name(frame.command()) + " sent before the handshake was answered", true);
             } else if (frame.isResponse()) {
                 violation(frame, "a client sent a response frame (" + CommandCode.name(frame.command()) + ")", true);
             } else {
@@ -99,10 +105,41 @@ public abstract class FrameHandler extends SimpleChannelInboundHandler<Frame> {
             state = State.CLOSED;
             return;
         }
-        ErrorReply refused = admit(h);
+        state = State.AUTHENTICATING;
+        int correlationId = frame.correlationId();
+        CompletableFuture<ErrorReply> checked = authenticate(h);
+        if (checked.isDone()) {
+            finishHandshake(h, correlationId, checked.getNow(null));
+            return;
+        }
+        checked.whenCompleteAsync((refused, failure) -> {
+            try {
+                if (failure != null) {
+                    LOG.error("{} {}: checking the credentials failed: {}", serverName, peer, failure.toString(), failure);
+                    refused = new ErrorReply(ErrorCode.INTERNAL, "checking the credentials failed on " + serverName
+                            + ": " + failure);
+                }
+                finishHandshake(h, correlationId, refused);
+            } catch (RuntimeException e) {
+                LOG.error("{} {}: handshake failed: {}", serverName, peer, e.toString(), e);
+                state = State.CLOSED;
+                channel.close();
+            }
+        }, channel.eventLoop());
+    }
+
+    /** Answers a handshake whose credentials were checked: refused by them, or by {@link #admit}, or accepted. */
+    private void finishHandshake(Handshake.Request h, int correlationId, ErrorReply refused) {
+        if (state != State.AUTHENTICATING || !channel.isActive()) {
+            state = State.CLOSED;
+            return; // the client left while its password was being checked
+        }
+        if (refused == null) {
+            refused = admit(h);
+        }
         if (refused != null) {
             LOG.warn("{} {}: connection refused: {}", serverName, peer, refused.message());
-            channel.writeAndFlush(ErrorReply.frame(channel.alloc(), CommandCode.HANDSHAKE, frame.correlationId(),
+            channel.writeAndFlush(ErrorReply.frame(channel.alloc(), CommandCode.HANDSHAKE, correlationId,
                     refused.code(), refused.message())).addListener(ChannelFutureListener.CLOSE);
             state = State.CLOSED;
             return;
@@ -111,11 +148,22 @@ public abstract class FrameHandler extends SimpleChannelInboundHandler<Frame> {
         connectionId = CONNECTION_IDS.incrementAndGet();
         state = State.OPEN;
         channel.writeAndFlush(new Handshake.Response(Handshake.VERSION, serverName, heartbeatMillis, maxFrameSize,
-                connectionId).frame(channel.alloc(), frame.correlationId()));
+                connectionId).frame(channel.alloc(), correlationId));
         onOpen();
     }
 
-    /** Returns null to accept a handshake (credentials, client id), or the error that refuses it. */
+    /**
+     * Checks a handshake's credentials: completes (on any thread) with null to accept them, or with the
+     * error that refuses the connection. Servers without authentication accept everything.
+     */
+    protected CompletableFuture<ErrorReply> authenticate(Handshake.Request h) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Called on the event loop after the credentials were accepted: returns null to accept the
+     * handshake (client id), or the error that refuses it.
+     */
     protected ErrorReply admit(Handshake.Request h) {
         return null;
     }

@@ -99,6 +99,25 @@ class AdminCommandTest {
     }
 
     @Test
+    void credentialsForABrokerThatRefusesAnonymousConnections() throws Exception {
+        broker.close();
+        java.nio.file.Path users = dir.resolve("users.properties");
+        java.nio.file.Files.write(users, java.util.List.of("ops = plain:opspw"));
+        broker = Broker.start(BrokerConfig.defaults().set("dataDir", dir.toString()).set("brokerPort", "0")
+                .set("nameServerPort", "0").set("segmentSize", "4m").set("maxMessageSize", "1m")
+                .set("usersFile", users.toString()).set("allowAnonymous", "false"));
+        address = "127.0.0.1:" + broker.brokerPort();
+        String[] anonymous = admin("list");
+        assertEquals("1", anonymous[0]);
+        assertTrue(anonymous[2].contains("AUTHENTICATION_FAILED: anonymous connections are not accepted"), anonymous[2]);
+        String[] wrong = admin("list", "--user", "ops", "--password", "nope");
+        assertEquals("1", wrong[0]);
+        assertTrue(wrong[2].contains("AUTHENTICATION_FAILED: user 'ops': wrong password or unknown user"), wrong[2]);
+        String[] ok = admin("create", "q1", "--user", "ops", "--password", "opspw");
+        assertEquals("0", ok[0], ok[2]);
+    }
+
+    @Test
     void errorsAreClearAndExitNonZero() {
         assertEquals("0", admin("create", "dup")[0]);
         String[] again = admin("create", "dup");
