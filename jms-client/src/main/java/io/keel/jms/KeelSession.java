@@ -189,7 +189,8 @@ public class KeelSession implements Session, QueueSession, TopicSession {
 
     /** The application got a message from {@code c}: acknowledge it now, or keep it for acknowledge/commit. */
     void delivered(KeelMessageConsumer c, KeelMessageConsumer.Delivery d) {
-        if (ackMode == AUTO_ACKNOWLEDGE || ackMode == DUPS_OK_ACKNOWLEDGE) {
+        int mode = getAckModeUnchecked(); // an XA session outside a branch acknowledges as AUTO does
+        if (mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) {
             Ack a = new Ack().clear(c.id()).add(d.storeQueueId(), d.offset());
             connection.client().request(id -> a.frame(connection.client().channel().alloc(), id, CommandCode.ACK))
                     .whenComplete((f, e) -> {
@@ -303,6 +304,26 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         if (Boolean.TRUE.equals(IN_COMPLETION.get())) {
             throw new IllegalStateException("commit may not be called from a completion listener");
         }
+        JMSException sendFailure = awaitTransactedSends();
+        if (sendFailure != null) {
+            rollbackQuietly();
+            TransactionRolledBackException e = new TransactionRolledBackException(
+                    "the transaction was rolled back: a send of it failed: " + sendFailure.getMessage());
+            e.setLinkedException(sendFailure);
+            throw e;
+        }
+        long txn = transactionId();
+        try {
+            settle(takeUnacknowledged(), CommandCode.TXN_ACK, "acknowledge in the transaction");
+            JmsErrors.await(connection.client().request(id -> TxnCommand.frame(connection.client().channel().alloc(),
+                    CommandCode.TXN_COMMIT, id, txn)), connection.config().sendTimeoutMillis(), "commit");
+        } finally {
+            nextTransaction();
+        }
+    }
+
+    /** Waits for every send of the transaction so far (after their callbacks); returns the first failure, or null. */
+    private JMSException awaitTransactedSends() throws JMSException {
         for (KeelMessageProducer p : producers) {
             p.awaitCompletions();
         }
@@ -320,26 +341,23 @@ public class KeelSession implements Session, QueueSession, TopicSession {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new JMSException("commit: interrupted");
+                throw new JMSException("waiting for the sends of the transaction: interrupted");
             } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
                 sendFailure = sendFailure == null ? JmsErrors.of("send in the transaction", e) : sendFailure;
             }
         }
-        if (sendFailure != null) {
-            rollbackQuietly();
-            TransactionRolledBackException e = new TransactionRolledBackException(
-                    "the transaction was rolled back: a send of it failed: " + sendFailure.getMessage());
-            e.setLinkedException(sendFailure);
-            throw e;
-        }
-        long txn = transactionId();
-        try {
-            settle(takeUnacknowledged(), CommandCode.TXN_ACK, "acknowledge in the transaction");
-            JmsErrors.await(connection.client().request(id -> TxnCommand.frame(connection.client().channel().alloc(),
-                    CommandCode.TXN_COMMIT, id, txn)), connection.config().sendTimeoutMillis(), "commit");
-        } finally {
-            nextTransaction();
-        }
+        return sendFailure;
+    }
+
+    /**
+     * XA end (see {@link KeelXAResource}): the session's pending work joins its broker transaction now
+     * (sends confirmed, deliveries TXN_ACKed), so the branch can be completed by its id alone, after the
+     * session moved on or closed. Returns the failure of a send (the branch must roll back), or null.
+     */
+    JMSException handOverToTransaction() throws JMSException {
+        JMSException sendFailure = awaitTransactedSends();
+        settle(takeUnacknowledged(), CommandCode.TXN_ACK, "acknowledge in the XA transaction branch");
+        return sendFailure;
     }
 
     @Override
