@@ -437,6 +437,14 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
         return s;
     }
 
+    /** Registers a session made outside createSession (an XA session): it starts and closes with this connection. */
+    <S extends KeelSession> S adopt(S s) throws JMSException {
+        checkOpen();
+        used();
+        sessions.add(s);
+        return s;
+    }
+
     @Override
     public String getClientID() throws JMSException {
         checkOpen();

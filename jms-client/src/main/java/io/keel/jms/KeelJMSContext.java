@@ -84,9 +84,14 @@ public class KeelJMSContext implements JMSContext {
     synchronized KeelSession session() {
         checkOpen();
         if (session == null) {
-            session = (KeelSession) unchecked(() -> shared.connection.createSession(sessionMode));
+            session = unchecked(() -> openSession(shared.connection, sessionMode));
         }
         return session;
+    }
+
+    /** Opens the context's session; the XA context opens an XA session instead. */
+    KeelSession openSession(KeelConnection connection, int mode) throws JMSException {
+        return (KeelSession) connection.createSession(mode);
     }
 
     void startIfAuto() {

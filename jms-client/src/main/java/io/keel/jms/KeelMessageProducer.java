@@ -4,10 +4,8 @@ import java.util.concurrent.CompletableFuture;
 
 import io.keel.jms.destination.KeelDestination;
 import io.keel.jms.message.KeelMessage;
-import io.keel.protocol.command.SendCommand;
 import io.keel.protocol.frame.Frame;
 import io.keel.protocol.message.MessageCodec;
-import io.netty.buffer.Unpooled;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
@@ -28,26 +26,13 @@ import jakarta.jms.TopicPublisher;
  * session thread, in send order. The producer sticks to one queue id of each destination (the
  * broker picks it from the producer id), so its messages stay in order.
  *
- * <p>Failover: the producer id is unique (random per JVM, then counted) and every send carries the
- * next sequence number, so a send outside a transaction can be sent again after a reconnection and
- * the broker stores it once. Unconfirmed sends wait here ({@link PendingSend}) and go out again on
- * the new connection, in order and before anything newer.
+ * <p>Sends are numbered and kept until confirmed by the session's {@link SessionSender}, which also
+ * resends them after a failover (the broker stores each once).
  */
 public class KeelMessageProducer implements QueueSender, TopicPublisher {
 
     private final KeelSession session;
     private final KeelDestination destination;
-    /** Unique producer ids: a random base per JVM (so two JVMs do not collide), then counted. */
-    private static final java.util.concurrent.atomic.AtomicLong PRODUCER_IDS =
-            new java.util.concurrent.atomic.AtomicLong(new java.security.SecureRandom().nextLong() & 0x7FFF_FFFF_0000_0000L);
-
-    private final long producerId;
-    private final SendCommand command = new SendCommand();
-    private long sequence;
-    /** Sends outside a transaction not yet confirmed by the broker, in sequence order (guarded by this). */
-    private final java.util.ArrayDeque<PendingSend> pending = new java.util.ArrayDeque<>();
-    /** The connection generation this producer's pending sends were last sent on (guarded by this). */
-    private int sentGeneration;
     private int deliveryMode = DeliveryMode.PERSISTENT;
     private int priority = Message.DEFAULT_PRIORITY;
     private long timeToLive = Message.DEFAULT_TIME_TO_LIVE;
@@ -61,8 +46,6 @@ public class KeelMessageProducer implements QueueSender, TopicPublisher {
     KeelMessageProducer(KeelSession session, KeelDestination destination) {
         this.session = session;
         this.destination = destination;
-        this.producerId = PRODUCER_IDS.incrementAndGet();
-        this.sentGeneration = session.connection.link().generation();
     }
 
     private void checkOpen() throws JMSException {
@@ -300,24 +283,15 @@ public class KeelMessageProducer implements QueueSender, TopicPublisher {
         CompletableFuture<Frame> answer;
         int generation;
         boolean transacted = session.isTransacted();
-        synchronized (this) {
-            long seq = ++sequence;
-            message.setJMSMessageID(disableMessageId ? null : session.connection.messageIdPrefix() + producerId + ":" + seq);
+        long transactionId = transacted ? session.transactionId() : 0;
+        SessionSender.PendingSend sent = session.sender().send((senderId, seq) -> {
+            message.setJMSMessageID(disableMessageId ? null : session.connection.messageIdPrefix() + senderId + ":" + seq);
             KeelMessage keel = message instanceof KeelMessage k ? k : KeelMessage.copyOf(message);
-            PendingSend p = new PendingSend(to, seq, mode == DeliveryMode.PERSISTENT, prio,
-                    deliveryDelay > 0 ? now + deliveryDelay : 0, transacted ? session.transactionId() : 0,
-                    MessageCodec.encode(keel.toData()));
-            KeelConnection.Link link = session.connection.link();
-            if (link.generation() != sentGeneration) {
-                resendPending(link); // a reconnection happened: older unconfirmed sends go first
-            }
-            if (!transacted) {
-                pending.add(p);
-            }
-            issue(p, link);
-            answer = p.result;
-            generation = link.generation();
-        }
+            return new SessionSender.PendingSend(to, seq, mode == DeliveryMode.PERSISTENT, prio,
+                    deliveryDelay > 0 ? now + deliveryDelay : 0, transactionId, MessageCodec.encode(keel.toData()));
+        });
+        answer = sent.result;
+        generation = sent.generation;
         if (listener != null) {
             CompletableFuture<Frame> a = answer;
             synchronized (this) {
@@ -352,100 +326,6 @@ public class KeelMessageProducer implements QueueSender, TopicPublisher {
         ConnectionConfig config = session.connection.config();
         JmsErrors.await(answer, config.sendTimeoutMillis() + (config.reconnects() ? config.reconnectTimeoutMillis() : 0),
                 "send to " + to);
-    }
-
-    /** One send: what it carries, and the answer the application waits for (across reconnections). */
-    private static final class PendingSend {
-        final KeelDestination to;
-        final long sequence;
-        final boolean persistent;
-        final int priority;
-        final long deliveryTime;
-        final long transactionId;
-        final byte[] bytes;
-        final CompletableFuture<Frame> result = new CompletableFuture<>();
-        /** The request of the latest attempt: answers of earlier attempts are ignored. */
-        CompletableFuture<Frame> attempt;
-
-        PendingSend(KeelDestination to, long sequence, boolean persistent, int priority, long deliveryTime,
-                long transactionId, byte[] bytes) {
-            this.to = to;
-            this.sequence = sequence;
-            this.persistent = persistent;
-            this.priority = priority;
-            this.deliveryTime = deliveryTime;
-            this.transactionId = transactionId;
-            this.bytes = bytes;
-        }
-    }
-
-    /** Sends {@code p} on {@code link} (holding this producer's monitor, so sends leave in sequence order). */
-    private void issue(PendingSend p, KeelConnection.Link link) {
-        command.destinationType = p.to.type();
-        command.destination = p.to.name();
-        command.queueId = -1;
-        command.producerId = producerId;
-        command.sequence = p.sequence;
-        command.flags = (p.persistent ? SendCommand.FLAG_PERSISTENT : 0)
-                | (p.transactionId == 0 ? SendCommand.FLAG_IDEMPOTENT : 0);
-        command.priority(p.priority);
-        command.deliveryTime = p.deliveryTime;
-        command.transactionId = p.transactionId;
-        command.message = Unpooled.wrappedBuffer(p.bytes);
-        CompletableFuture<Frame> attempt = link.client().request(id -> command.frame(link.client().channel().alloc(), id));
-        p.attempt = attempt;
-        attempt.whenComplete((frame, error) -> answered(p, attempt, frame, error));
-    }
-
-    private void answered(PendingSend p, CompletableFuture<Frame> attempt, Frame frame, Throwable error) {
-        synchronized (this) {
-            if (p.attempt != attempt) {
-                if (frame != null) {
-                    frame.release(); // a late answer of an attempt already superseded
-                }
-                return;
-            }
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
-            if (p.transactionId == 0 && session.connection.willReconnect() && (cause instanceof io.keel.protocol.client.ConnectionLost
-                    || cause instanceof io.keel.protocol.client.RemoteError r
-                    && r.code() == io.keel.protocol.command.ErrorCode.SHUTTING_DOWN)) {
-                return; // stays pending: sent again once the connection (to this broker restarted, or another) is back
-            }
-            pending.remove(p);
-        }
-        if (error == null) {
-            p.result.complete(frame);
-        } else {
-            p.result.completeExceptionally(error);
-        }
-    }
-
-    /** Sends every unconfirmed send again on a new connection, oldest first (holding the monitor). */
-    private void resendPending(KeelConnection.Link link) {
-        sentGeneration = link.generation();
-        for (PendingSend p : pending) {
-            issue(p, link);
-        }
-    }
-
-    /** After a reconnection (the reconnecting thread): resend what was not confirmed, unless a send did already. */
-    synchronized void resume(KeelConnection.Link link) {
-        if (sentGeneration != link.generation()) {
-            resendPending(link);
-        }
-    }
-
-    /** The reconnection gave up: every unconfirmed send fails with {@code e}. */
-    void failPending(JMSException e) {
-        java.util.List<PendingSend> failed;
-        synchronized (this) {
-            failed = new java.util.ArrayList<>(pending);
-            pending.clear();
-        }
-        for (PendingSend p : failed) {
-            p.result.completeExceptionally(e);
-        }
     }
 
     /** Waits for the callbacks of every asynchronous send so far (close, commit, rollback). */

@@ -86,6 +86,8 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     private final List<KeelMessageProducer> producers = new CopyOnWriteArrayList<>();
     private final List<KeelQueueBrowser> browsers = new CopyOnWriteArrayList<>();
     private final List<Delivered> unacknowledged = new ArrayList<>();
+    /** Numbers, sends and (after a failover) resends the messages of every producer of this session. */
+    private final SessionSender sender;
     /** The current local transaction (transacted sessions only). */
     private final SessionTransaction transaction;
     private volatile boolean closed;
@@ -100,6 +102,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
             return t;
         });
         this.transaction = ackMode == SESSION_TRANSACTED ? new SessionTransaction(connection) : null;
+        this.sender = new SessionSender(connection);
     }
 
     static boolean onListenerThreadOf(KeelConnection c) {
@@ -127,6 +130,10 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     }
 
     /** The local transaction sends and acknowledgements of this session belong to now (0 if not transacted). */
+    SessionSender sender() {
+        return sender;
+    }
+
     long transactionId() {
         return transaction == null ? 0 : transaction.id();
     }
@@ -164,16 +171,12 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         for (KeelMessageConsumer c : consumers) {
             c.resubscribe(link.client());
         }
-        for (KeelMessageProducer p : producers) {
-            p.resume(link);
-        }
+        sender.resume(link);
     }
 
     /** Reconnection gave up: unconfirmed sends fail. */
     void connectionFailed(JMSException e) {
-        for (KeelMessageProducer p : producers) {
-            p.failPending(e);
-        }
+        sender.failPending(e);
     }
 
     // ---- delivery ---------------------------------------------------------------------------------
@@ -230,7 +233,8 @@ public class KeelSession implements Session, QueueSession, TopicSession {
 
     /** The application got a message from {@code c}: acknowledge it now, or keep it for acknowledge/commit. */
     void delivered(KeelMessageConsumer c, KeelMessageConsumer.Delivery d) {
-        if (ackMode == AUTO_ACKNOWLEDGE || ackMode == DUPS_OK_ACKNOWLEDGE) {
+        int mode = getAckModeUnchecked(); // an XA session outside a branch acknowledges as AUTO does
+        if (mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) {
             Ack a = new Ack().clear(c.id()).add(d.storeQueueId(), d.offset());
             connection.request(id -> a.frame(connection.client().channel().alloc(), id, CommandCode.ACK))
                     .whenComplete((f, e) -> {
@@ -368,20 +372,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
             releaseAnswers(ending.sends());
             throw new TransactionRolledBackException("commit: " + ending.lost(), "CONNECTION_LOST");
         }
-        JMSException sendFailure = null;
-        for (CompletableFuture<?> f : ending.sends()) {
-            try {
-                Object answer = f.get(connection.config().sendTimeoutMillis(), TimeUnit.MILLISECONDS);
-                if (answer instanceof Frame frame) {
-                    frame.release();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new JMSException("commit: interrupted");
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                sendFailure = sendFailure == null ? JmsErrors.of("send in the transaction", e) : sendFailure;
-            }
-        }
+        JMSException sendFailure = awaitSends(ending.sends());
         if (sendFailure != null) {
             endQuietly(ending.id(), received, link.client());
             TransactionRolledBackException e = new TransactionRolledBackException("CONNECTION_LOST".equals(
@@ -406,6 +397,47 @@ public class KeelSession implements Session, QueueSession, TopicSession {
             r.setLinkedException(e);
             throw r;
         }
+    }
+
+    /** Waits for the answers of a transaction's sends; returns the first failure, or null. */
+    private JMSException awaitSends(List<CompletableFuture<?>> sends) throws JMSException {
+        JMSException sendFailure = null;
+        for (CompletableFuture<?> f : sends) {
+            try {
+                Object answer = f.get(connection.config().sendTimeoutMillis(), TimeUnit.MILLISECONDS);
+                if (answer instanceof Frame frame) {
+                    frame.release();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JMSException("waiting for the sends of the transaction: interrupted");
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                sendFailure = sendFailure == null ? JmsErrors.of("send in the transaction", e) : sendFailure;
+            }
+        }
+        return sendFailure;
+    }
+
+    /**
+     * XA end (see {@link KeelXAResource}): the session's pending work joins its broker transaction now
+     * (sends confirmed, deliveries TXN_ACKed), so the branch can be completed by its id alone, after the
+     * session moved on or closed. Returns why the branch must roll back (a failed send, or the broker
+     * connection its work went to was lost), or null.
+     */
+    JMSException handOverToTransaction() throws JMSException {
+        for (KeelMessageProducer p : producers) {
+            p.awaitCompletions();
+        }
+        KeelConnection.Link link = connection.link();
+        List<Delivered> received = takeUnacknowledged();
+        SessionTransaction.Ending ending = transaction.end(link.generation());
+        if (ending.lost() != null) {
+            releaseAnswers(ending.sends());
+            return new JMSException(ending.lost(), "CONNECTION_LOST");
+        }
+        JMSException sendFailure = awaitSends(ending.sends());
+        settle(received, CommandCode.TXN_ACK, "acknowledge in the XA transaction branch", transactionId(), link.client());
+        return sendFailure;
     }
 
     @Override

@@ -75,6 +75,29 @@ class JmsClientTest {
     }
 
     @Test
+    void messagesOfOneSessionArriveInSendOrderAcrossItsProducers() throws Exception {
+        Connection c = connect();
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue("order.session");
+        MessageProducer a = s.createProducer(q);
+        MessageProducer b = s.createProducer(null);
+        for (int i = 0; i < 200; i++) {
+            if (i % 3 == 0) {
+                b.send(q, text(s, "m" + i));
+            } else {
+                a.send(text(s, "m" + i));
+            }
+        }
+        c.start();
+        MessageConsumer consumer = s.createConsumer(q);
+        for (int i = 0; i < 200; i++) {
+            Message m = consumer.receive(5_000);
+            assertNotNull(m, "message " + i);
+            assertEquals("m" + i, ((TextMessage) m).getText(), "the specification orders a session's messages");
+        }
+    }
+
+    @Test
     void sendAndReceiveWithHeaders() throws Exception {
         Connection c = connect();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);

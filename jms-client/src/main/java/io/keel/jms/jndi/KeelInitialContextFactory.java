@@ -10,6 +10,7 @@ import javax.naming.NamingException;
 import javax.naming.spi.InitialContextFactory;
 
 import io.keel.jms.KeelConnectionFactory;
+import io.keel.jms.KeelXAConnectionFactory;
 import io.keel.jms.destination.KeelQueue;
 import io.keel.jms.destination.KeelTopic;
 
@@ -20,16 +21,19 @@ import io.keel.jms.destination.KeelTopic;
  * java.naming.factory.initial = io.keel.jms.jndi.KeelInitialContextFactory
  * java.naming.provider.url    = keel://localhost:9876          (the default URL of the factories)
  * connectionFactory.MyFactory = keel://localhost:9876?clientId=app1   (empty value: the provider URL)
+ * xaConnectionFactory.MyXA    = keel://localhost:9876        (an XA factory; empty value: the provider URL)
  * queue.MyQueue               = orders        (JNDI name = physical name)
  * topic.MyTopic               = prices
  * </pre>
- * Without any {@code connectionFactory.} entry, {@code ConnectionFactory} is bound to the provider URL.
+ * Without any {@code connectionFactory.} entry, {@code ConnectionFactory} is bound to the provider URL
+ * ({@code xaConnectionFactory.} entries do not count: XA factories are only bound when asked for).
  * The context is read-only; a malformed URL or an empty destination name fails the lookup of the
  * context with a ConfigurationException naming the property.
  */
 public class KeelInitialContextFactory implements InitialContextFactory {
 
     public static final String CONNECTION_FACTORY_PREFIX = "connectionFactory.";
+    public static final String XA_CONNECTION_FACTORY_PREFIX = "xaConnectionFactory.";
     public static final String QUEUE_PREFIX = "queue.";
     public static final String TOPIC_PREFIX = "topic.";
     public static final String DEFAULT_URL = "keel://localhost:9876";
@@ -52,6 +56,9 @@ public class KeelInitialContextFactory implements InitialContextFactory {
                     anyFactory = true;
                     bindings.put(name(key, CONNECTION_FACTORY_PREFIX),
                             new KeelConnectionFactory(value.isBlank() ? providerUrl : value.trim()));
+                } else if (key.startsWith(XA_CONNECTION_FACTORY_PREFIX)) {
+                    bindings.put(name(key, XA_CONNECTION_FACTORY_PREFIX),
+                            new KeelXAConnectionFactory(value.isBlank() ? providerUrl : value.trim()));
                 } else if (key.startsWith(QUEUE_PREFIX)) {
                     bindings.put(name(key, QUEUE_PREFIX), new KeelQueue(value.trim()));
                 } else if (key.startsWith(TOPIC_PREFIX)) {

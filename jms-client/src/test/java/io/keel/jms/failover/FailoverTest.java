@@ -29,6 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 import io.keel.broker.Broker;
 import io.keel.broker.config.BrokerConfig;
 import io.keel.jms.KeelConnectionFactory;
+import io.keel.jms.KeelXAConnectionFactory;
+import jakarta.jms.XAConnection;
+import jakarta.jms.XASession;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -296,6 +302,40 @@ class FailoverTest {
         assertNotNull(r, "the temporary queue was taken back under its name");
         assertEquals("pong", ((TextMessage) r).getText());
         assertEquals(reply.getQueueName(), ((Queue) r.getJMSDestination()).getQueueName());
+    }
+
+    private record Branch(int getFormatId, byte[] getGlobalTransactionId, byte[] getBranchQualifier) implements Xid {
+    }
+
+    @Test
+    void anXaBranchCutByTheFailoverCannotCommit() throws Exception {
+        XAConnection c = new KeelXAConnectionFactory("keel://127.0.0.1:" + proxy.port() + "?reconnectDelay=50")
+                .createXAConnection();
+        connections.add(c);
+        XASession s = c.createXASession();
+        Queue q = s.createQueue("fo.xa");
+        MessageProducer p = s.getSession().createProducer(q);
+        XAResource xa = s.getXAResource();
+        Xid xid = new Branch(1, "fo-gtrid".getBytes(), "fo-bqual".getBytes());
+        xa.start(xid, XAResource.TMNOFLAGS);
+        p.send(s.createTextMessage("in-branch"));
+        xa.end(xid, XAResource.TMSUCCESS);
+        proxy.cut();
+        // A send of another session of the connection returns once the connection is back.
+        Session other = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        other.createProducer(other.createQueue("fo.xa.other")).send(other.createTextMessage("probe"));
+        XAException e = assertThrows(XAException.class, () -> xa.commit(xid, true));
+        assertTrue(e.errorCode >= XAException.XA_RBBASE && e.errorCode <= XAException.XA_RBEND,
+                "a rollback code, not " + e.errorCode + ": " + e.getMessage());
+        Xid next = new Branch(1, "fo-gtrid-2".getBytes(), "fo-bqual".getBytes());
+        xa.start(next, XAResource.TMNOFLAGS);
+        p.send(s.createTextMessage("after"));
+        xa.end(next, XAResource.TMSUCCESS);
+        xa.commit(next, true);
+        Connection reader = direct();
+        reader.start();
+        assertEquals(List.of("after"), receiveAll(reader.createSession(false, Session.AUTO_ACKNOWLEDGE), q, 1),
+                "the cut branch's message was never delivered");
     }
 
     @Test
