@@ -1,10 +1,7 @@
 package io.keel.jms;
 
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -25,12 +22,8 @@ import io.keel.jms.message.KeelObjectMessage;
 import io.keel.jms.message.KeelStreamMessage;
 import io.keel.jms.message.KeelTextMessage;
 import io.keel.protocol.DestinationType;
-import io.keel.protocol.client.ProtocolClient;
-import io.keel.protocol.command.Ack;
 import io.keel.protocol.command.CommandCode;
 import io.keel.protocol.command.CreateConsumer;
-import io.keel.protocol.command.TxnCommand;
-import io.keel.protocol.frame.Frame;
 import io.keel.protocol.frame.FrameLayout;
 import io.keel.protocol.frame.Wire;
 import jakarta.jms.BytesMessage;
@@ -58,7 +51,6 @@ import jakarta.jms.Topic;
 import jakarta.jms.TopicPublisher;
 import jakarta.jms.TopicSession;
 import jakarta.jms.TopicSubscriber;
-import jakarta.jms.TransactionRolledBackException;
 
 /**
  * A JMS session. Message listeners and completion listeners of the session run one at a time on
@@ -74,10 +66,6 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     private static final ThreadLocal<KeelSession> LISTENER = new ThreadLocal<>();
     private static final ThreadLocal<Boolean> IN_COMPLETION = new ThreadLocal<>();
 
-    /** A message the application got and has not acknowledged yet (CLIENT and transacted sessions). */
-    private record Delivered(KeelMessageConsumer consumer, int storeQueueId, long offset) {
-    }
-
     final KeelConnection connection;
     private final int ackMode;
     private final ExecutorService delivery;
@@ -85,7 +73,8 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     private final List<KeelMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<KeelMessageProducer> producers = new CopyOnWriteArrayList<>();
     private final List<KeelQueueBrowser> browsers = new CopyOnWriteArrayList<>();
-    private final List<Delivered> unacknowledged = new ArrayList<>();
+    /** What the application got and has not acknowledged yet (CLIENT and transacted sessions). */
+    private final Acknowledgements acks;
     /** Numbers, sends and (after a failover) resends the messages of every producer of this session. */
     private final SessionSender sender;
     /** The current local transaction (transacted sessions only). */
@@ -101,7 +90,8 @@ public class KeelSession implements Session, QueueSession, TopicSession {
             deliveryThread = t;
             return t;
         });
-        this.transaction = ackMode == SESSION_TRANSACTED ? new SessionTransaction(connection) : null;
+        this.acks = new Acknowledgements(connection);
+        this.transaction = ackMode == SESSION_TRANSACTED ? new SessionTransaction(connection, acks) : null;
         this.sender = new SessionSender(connection);
     }
 
@@ -158,9 +148,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         if (transaction != null) {
             transaction.interrupted();
         }
-        synchronized (this) {
-            unacknowledged.clear();
-        }
+        acks.takeAll();
         for (KeelMessageConsumer c : consumers) {
             c.connectionInterrupted();
         }
@@ -235,17 +223,9 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     void delivered(KeelMessageConsumer c, KeelMessageConsumer.Delivery d) {
         int mode = getAckModeUnchecked(); // an XA session outside a branch acknowledges as AUTO does
         if (mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) {
-            Ack a = new Ack().clear(c.id()).add(d.storeQueueId(), d.offset());
-            connection.request(id -> a.frame(connection.client().channel().alloc(), id, CommandCode.ACK))
-                    .whenComplete((f, e) -> {
-                        if (f != null) {
-                            f.release();
-                        }
-                    });
+            acks.settleOne(c, d, CommandCode.ACK);
         } else {
-            synchronized (this) {
-                unacknowledged.add(new Delivered(c, d.storeQueueId(), d.offset()));
-            }
+            acks.keep(c, d);
             if (transaction != null) {
                 transaction.joined(d.generation());
             }
@@ -254,13 +234,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
 
     /** Returns a message to the broker for redelivery (a listener threw, recover). */
     void release(KeelMessageConsumer c, KeelMessageConsumer.Delivery d) {
-        Ack a = new Ack().clear(c.id()).add(d.storeQueueId(), d.offset());
-        connection.request(id -> a.frame(connection.client().channel().alloc(), id, CommandCode.RELEASE))
-                .whenComplete((f, e) -> {
-                    if (f != null) {
-                        f.release();
-                    }
-                });
+        acks.settleOne(c, d, CommandCode.RELEASE);
     }
 
     /** CLIENT_ACKNOWLEDGE: {@link Message#acknowledge()} acknowledges everything the session delivered so far. */
@@ -269,36 +243,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         if (ackMode != CLIENT_ACKNOWLEDGE) {
             return; // the specification: ignored in other modes
         }
-        settle(takeUnacknowledged(), CommandCode.ACK, "acknowledge", 0, null);
-    }
-
-    private synchronized List<Delivered> takeUnacknowledged() {
-        List<Delivered> out = new ArrayList<>(unacknowledged);
-        unacknowledged.clear();
-        return out;
-    }
-
-    /**
-     * Sends ACK, RELEASE or TXN_ACK (of transaction {@code txn}) for {@code ds}, one request per
-     * consumer, and waits for every answer. {@code pinned}: the broker connection a transaction's
-     * requests must go to (never to a newer one); null = the current one, after any reconnection.
-     */
-    private void settle(List<Delivered> ds, short command, String what, long txn, ProtocolClient pinned)
-            throws JMSException {
-        Map<KeelMessageConsumer, Ack> byConsumer = new LinkedHashMap<>();
-        for (Delivered d : ds) {
-            byConsumer.computeIfAbsent(d.consumer(), c -> new Ack().clear(c.id())).add(d.storeQueueId(), d.offset());
-        }
-        List<CompletableFuture<Frame>> answers = new ArrayList<>();
-        for (Ack a : byConsumer.values()) {
-            java.util.function.IntFunction<io.netty.buffer.ByteBuf> frame = id -> command == CommandCode.TXN_ACK
-                    ? TxnCommand.ackFrame(connection.client().channel().alloc(), id, txn, a)
-                    : a.frame(connection.client().channel().alloc(), id, command);
-            answers.add(pinned != null ? pinned.request(frame) : connection.request(frame));
-        }
-        for (CompletableFuture<Frame> f : answers) {
-            JmsErrors.await(f, connection.config().sendTimeoutMillis(), what);
-        }
+        acks.settle(acks.takeAll(), CommandCode.ACK, "acknowledge", 0, null);
     }
 
     /** A consumer of a transacted session closes: what it delivered joins the transaction first. */
@@ -306,23 +251,14 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         if (ackMode != SESSION_TRANSACTED) {
             return;
         }
-        List<Delivered> mine = new ArrayList<>();
-        synchronized (this) {
-            unacknowledged.removeIf(d -> {
-                if (d.consumer() == c) {
-                    mine.add(d);
-                    return true;
-                }
-                return false;
-            });
-        }
+        List<Acknowledgements.Delivered> mine = acks.takeOf(c);
         if (!mine.isEmpty()) {
             // Acknowledged into the transaction on the connection it lives on; if that one is gone, the
             // transaction is lost anyway and the messages come back.
             KeelConnection.Link link = connection.link();
             transaction.joined(link.generation());
-            settle(mine, CommandCode.TXN_ACK, "hand the closing consumer's messages to the transaction", transaction.id(),
-                    link.client());
+            acks.settle(mine, CommandCode.TXN_ACK, "hand the closing consumer's messages to the transaction",
+                    transaction.id(), link.client());
         }
     }
 
@@ -364,80 +300,19 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         for (KeelMessageProducer p : producers) {
             p.awaitCompletions();
         }
-        // Everything of the commit goes to the connection the transaction lives on, never to a newer one.
-        KeelConnection.Link link = connection.link();
-        List<Delivered> received = takeUnacknowledged();
-        SessionTransaction.Ending ending = transaction.end(link.generation());
-        if (ending.lost() != null) {
-            releaseAnswers(ending.sends());
-            throw new TransactionRolledBackException("commit: " + ending.lost(), "CONNECTION_LOST");
-        }
-        JMSException sendFailure = awaitSends(ending.sends());
-        if (sendFailure != null) {
-            endQuietly(ending.id(), received, link.client());
-            TransactionRolledBackException e = new TransactionRolledBackException("CONNECTION_LOST".equals(
-                    sendFailure.getErrorCode()) ? "commit: " + SessionTransaction.LOST : "the transaction was rolled back: "
-                    + "a send of it failed: " + sendFailure.getMessage(), sendFailure.getErrorCode());
-            e.setLinkedException(sendFailure);
-            throw e;
-        }
-        try {
-            settle(received, CommandCode.TXN_ACK, "acknowledge in the transaction", ending.id(), link.client());
-            JmsErrors.await(link.client().request(id -> TxnCommand.frame(link.client().channel().alloc(),
-                    CommandCode.TXN_COMMIT, id, ending.id())), connection.config().sendTimeoutMillis(), "commit");
-        } catch (JMSException e) {
-            if (!"CONNECTION_LOST".equals(e.getErrorCode()) || e instanceof TransactionRolledBackException) {
-                throw e;
-            }
-            // In doubt: the commit may or may not have reached the broker. Reported as rolled back (the
-            // specification's exception for a failed commit); if it did commit, the received messages
-            // are not redelivered and the sent ones are delivered once.
-            TransactionRolledBackException r = new TransactionRolledBackException("commit: the connection to the broker"
-                    + " was lost before the outcome arrived; the transaction is treated as rolled back", "CONNECTION_LOST");
-            r.setLinkedException(e);
-            throw r;
-        }
-    }
-
-    /** Waits for the answers of a transaction's sends; returns the first failure, or null. */
-    private JMSException awaitSends(List<CompletableFuture<?>> sends) throws JMSException {
-        JMSException sendFailure = null;
-        for (CompletableFuture<?> f : sends) {
-            try {
-                Object answer = f.get(connection.config().sendTimeoutMillis(), TimeUnit.MILLISECONDS);
-                if (answer instanceof Frame frame) {
-                    frame.release();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new JMSException("waiting for the sends of the transaction: interrupted");
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                sendFailure = sendFailure == null ? JmsErrors.of("send in the transaction", e) : sendFailure;
-            }
-        }
-        return sendFailure;
+        transaction.commit();
     }
 
     /**
-     * XA end (see {@link KeelXAResource}): the session's pending work joins its broker transaction now
-     * (sends confirmed, deliveries TXN_ACKed), so the branch can be completed by its id alone, after the
-     * session moved on or closed. Returns why the branch must roll back (a failed send, or the broker
-     * connection its work went to was lost), or null.
+     * XA end (see {@link KeelXAResource}): the session's pending work joins its broker transaction now,
+     * so the branch can be completed by its id alone, after the session moved on or closed. Returns why
+     * the branch must roll back, or null.
      */
     JMSException handOverToTransaction() throws JMSException {
         for (KeelMessageProducer p : producers) {
             p.awaitCompletions();
         }
-        KeelConnection.Link link = connection.link();
-        List<Delivered> received = takeUnacknowledged();
-        SessionTransaction.Ending ending = transaction.end(link.generation());
-        if (ending.lost() != null) {
-            releaseAnswers(ending.sends());
-            return new JMSException(ending.lost(), "CONNECTION_LOST");
-        }
-        JMSException sendFailure = awaitSends(ending.sends());
-        settle(received, CommandCode.TXN_ACK, "acknowledge in the XA transaction branch", transactionId(), link.client());
-        return sendFailure;
+        return transaction.handOver(transactionId());
     }
 
     @Override
@@ -456,37 +331,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     }
 
     private void rollbackNow() throws JMSException {
-        KeelConnection.Link link = connection.link();
-        List<Delivered> received = takeUnacknowledged();
-        SessionTransaction.Ending ending = transaction.end(link.generation());
-        releaseAnswers(ending.sends());
-        if (ending.lost() != null) {
-            return; // the broker rolled it back with the lost connection; its messages come back by themselves
-        }
-        settle(received, CommandCode.RELEASE, "return the messages of the rolled-back transaction", 0, link.client());
-        JmsErrors.await(link.client().request(id -> TxnCommand.frame(link.client().channel().alloc(),
-                CommandCode.TXN_ROLLBACK, id, ending.id())), connection.config().sendTimeoutMillis(), "rollback");
-    }
-
-    /** After a failed commit: the broker rolls the transaction back and gets its received messages back. */
-    private void endQuietly(long txn, List<Delivered> received, ProtocolClient client) {
-        try {
-            settle(received, CommandCode.RELEASE, "return the messages of the rolled-back transaction", 0, client);
-            JmsErrors.await(client.request(id -> TxnCommand.frame(client.channel().alloc(), CommandCode.TXN_ROLLBACK, id,
-                    txn)), connection.config().sendTimeoutMillis(), "rollback");
-        } catch (JMSException e) {
-            LOG.debug("rollback after a failed send: {}", e.toString());
-        }
-    }
-
-    private static void releaseAnswers(List<CompletableFuture<?>> sends) {
-        for (CompletableFuture<?> f : sends) {
-            f.thenAccept(answer -> {
-                if (answer instanceof Frame frame) {
-                    frame.release();
-                }
-            });
-        }
+        transaction.rollback();
     }
 
     @Override
@@ -498,7 +343,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         for (KeelMessageConsumer c : consumers) {
             c.recoverCurrent();
         }
-        settle(takeUnacknowledged(), CommandCode.RELEASE, "recover", 0, null);
+        acks.settle(acks.takeAll(), CommandCode.RELEASE, "recover", 0, null);
     }
 
     // ---- messages ---------------------------------------------------------------------------------
