@@ -90,4 +90,57 @@ final class Acknowledgements {
             JmsErrors.await(f, connection.config().sendTimeoutMillis(), what);
         }
     }
+
+    /**
+     * CLIENT_ACKNOWLEDGE keeps the messages of a consumer closed before {@code acknowledge()}: the
+     * broker would return them when the consumer closes, so they are first moved (TXN_ACK) into a
+     * broker transaction of their own, which {@code acknowledge()} commits and {@code recover()} or the
+     * session's close rolls back. The transaction lives with the connection: after a failover it is
+     * gone and its messages come again, marked redelivered.
+     */
+    final class OfClosedConsumers {
+        private long transactionId;
+
+        /** Moves a closing consumer's unacknowledged messages into the held transaction. */
+        void keep(List<Delivered> ds) throws JMSException {
+            if (ds.isEmpty()) {
+                return;
+            }
+            long txn;
+            synchronized (this) {
+                if (transactionId == 0) {
+                    transactionId = connection.nextId();
+                }
+                txn = transactionId;
+            }
+            settle(ds, CommandCode.TXN_ACK, "keep the closing consumer's unacknowledged messages", txn, null);
+        }
+
+        /** acknowledge(): they are acknowledged. */
+        void commit() throws JMSException {
+            end(CommandCode.TXN_COMMIT, "acknowledge the messages of closed consumers");
+        }
+
+        /** recover(), session close: they come back. */
+        void rollback() throws JMSException {
+            end(CommandCode.TXN_ROLLBACK, "return the messages of closed consumers");
+        }
+
+        /** The connection was lost: the broker rolled the transaction back. */
+        synchronized void forget() {
+            transactionId = 0;
+        }
+
+        private void end(short command, String what) throws JMSException {
+            long txn;
+            synchronized (this) {
+                txn = transactionId;
+                transactionId = 0;
+            }
+            if (txn != 0) {
+                JmsErrors.await(connection.request(x -> TxnCommand.frame(connection.client().channel().alloc(), command, x,
+                        txn)), connection.config().sendTimeoutMillis(), what);
+            }
+        }
+    }
 }

@@ -345,11 +345,76 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
             }
             int mode = session.getAckModeUnchecked();
             boolean autoMode = mode == Session.AUTO_ACKNOWLEDGE || mode == Session.DUPS_OK_ACKNOWLEDGE;
-            if (autoMode && (!ok || back)) {
+            if (back) {
+                // recover() inside the listener: this message comes back first, then what was prefetched
+                session.release(this, d);
+                returnBufferedQuietly();
+            } else if (autoMode && !ok) {
                 session.release(this, d); // the specification: a listener that throws gets the message again
-            } else if (!back) {
+            } else {
                 session.delivered(this, d);
             }
+        }
+    }
+
+    /** Whether recover() was called from this consumer's running listener (which then returns the buffer itself). */
+    boolean recoveringInListener() {
+        lock.lock();
+        try {
+            return inListener != null && recoverRequested;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Gives the broker back what was prefetched and not taken by the application (recover, rollback),
+     * uncounted, and grants the credit again: so redelivered messages come before newer ones and are
+     * not marked redelivered without having been seen.
+     */
+    void returnBuffered() throws JMSException {
+        java.util.List<Delivery> back = takeBuffer();
+        if (back.isEmpty() || closed) {
+            return;
+        }
+        returnUnseen(back);
+        session.connection.client().send(new Credit(id, back.size(), 0).frame(session.connection.client().channel().alloc()));
+    }
+
+    private void returnBufferedQuietly() {
+        try {
+            returnBuffered();
+        } catch (JMSException e) {
+            LOG.debug("{}: returning prefetched messages: {}", destination, e.toString());
+        }
+    }
+
+    private java.util.List<Delivery> takeBuffer() {
+        lock.lock();
+        try {
+            java.util.List<Delivery> out = new java.util.ArrayList<>(buffer);
+            buffer.clear();
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void returnUnseen(java.util.List<Delivery> back) throws JMSException {
+        if (back.isEmpty() || session.connection.isBroken()) {
+            return;
+        }
+        io.keel.protocol.command.Ack a = new io.keel.protocol.command.Ack().clear(id);
+        int generation = session.connection.link().generation();
+        for (Delivery d : back) {
+            if (d.generation() == generation) { // deliveries of an older connection are back on the broker already
+                a.add(d.storeQueueId(), d.offset());
+            }
+        }
+        if (a.count > 0) {
+            JmsErrors.await(session.connection.request(x -> a.frame(session.connection.client().channel().alloc(), x,
+                    io.keel.protocol.command.CommandCode.RETURN_UNSEEN)), session.connection.config().sendTimeoutMillis(),
+                    "return the prefetched messages of " + destination);
         }
     }
 
@@ -432,8 +497,11 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
         session.removed(this);
         try {
             if (!session.connection.isBroken()) {
+                // Everything the application saw is acknowledged, returned or moved into a transaction
+                // by now, so what the broker still leases to this consumer was only prefetched (buffered
+                // here or on its way): it goes back without counting a delivery.
                 JmsErrors.await(session.connection.request(x -> Credit.closeConsumerFrame(
-                        session.connection.client().channel().alloc(), x, id)),
+                        session.connection.client().channel().alloc(), x, id, Credit.CLOSE_UNSEEN)),
                         session.connection.config().sendTimeoutMillis(), "close the consumer of " + destination);
             }
         } finally {

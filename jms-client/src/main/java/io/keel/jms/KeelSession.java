@@ -77,6 +77,8 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     private final Acknowledgements acks;
     /** Numbers, sends and (after a failover) resends the messages of every producer of this session. */
     private final SessionSender sender;
+    /** CLIENT_ACKNOWLEDGE: unacknowledged messages of consumers closed since, held for acknowledge(). */
+    private final Acknowledgements.OfClosedConsumers closedConsumers;
     /** The current local transaction (transacted sessions only). */
     private final SessionTransaction transaction;
     private volatile boolean closed;
@@ -93,6 +95,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         this.acks = new Acknowledgements(connection);
         this.transaction = ackMode == SESSION_TRANSACTED ? new SessionTransaction(connection, acks) : null;
         this.sender = new SessionSender(connection);
+        this.closedConsumers = acks.new OfClosedConsumers();
     }
 
     static boolean onListenerThreadOf(KeelConnection c) {
@@ -149,6 +152,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
             transaction.interrupted();
         }
         acks.takeAll();
+        closedConsumers.forget();
         for (KeelMessageConsumer c : consumers) {
             c.connectionInterrupted();
         }
@@ -244,10 +248,15 @@ public class KeelSession implements Session, QueueSession, TopicSession {
             return; // the specification: ignored in other modes
         }
         acks.settle(acks.takeAll(), CommandCode.ACK, "acknowledge", 0, null);
+        closedConsumers.commit();
     }
 
     /** A consumer of a transacted session closes: what it delivered joins the transaction first. */
     void consumerClosing(KeelMessageConsumer c) throws JMSException {
+        if (getAckModeUnchecked() == CLIENT_ACKNOWLEDGE) {
+            closedConsumers.keep(acks.takeOf(c));
+            return;
+        }
         if (ackMode != SESSION_TRANSACTED) {
             return;
         }
@@ -258,7 +267,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
             KeelConnection.Link link = connection.link();
             transaction.joined(link.generation());
             acks.settle(mine, CommandCode.TXN_ACK, "hand the closing consumer's messages to the transaction",
-                    transaction.id(), link.client());
+                    transactionId(), link.client());
         }
     }
 
@@ -328,6 +337,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
             p.awaitCompletions();
         }
         rollbackNow();
+        returnBuffered();
     }
 
     private void rollbackNow() throws JMSException {
@@ -344,6 +354,17 @@ public class KeelSession implements Session, QueueSession, TopicSession {
             c.recoverCurrent();
         }
         acks.settle(acks.takeAll(), CommandCode.RELEASE, "recover", 0, null);
+        closedConsumers.rollback();
+        returnBuffered();
+    }
+
+    /** Recover, rollback: prefetched messages go back (uncounted), so the returned ones come first again. */
+    private void returnBuffered() throws JMSException {
+        for (KeelMessageConsumer c : consumers) {
+            if (!c.recoveringInListener()) { // that one returns its buffer after its current message
+                c.returnBuffered();
+            }
+        }
     }
 
     // ---- messages ---------------------------------------------------------------------------------
@@ -618,6 +639,9 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         try {
             if (ackMode == SESSION_TRANSACTED && !connection.isBroken()) {
                 rollbackNow();
+            }
+            if (!connection.isBroken()) {
+                closedConsumers.rollback(); // unacknowledged at close: redelivered
             }
         } finally {
             for (KeelMessageConsumer c : consumers) {

@@ -479,6 +479,14 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
 
     /** Closes a consumer: what it holds goes back to the subscription, redelivered to others. */
     public void closeConsumer(SubscriptionConsumer c) {
+        closeConsumer(c, false);
+    }
+
+    /**
+     * Closes a consumer; what it still holds goes back, counted as delivered, or with {@code unseen}
+     * (the client says it never handed those to its application) due at once and not counted.
+     */
+    public void closeConsumer(SubscriptionConsumer c, boolean unseen) {
         if (c.isClosed()) {
             return;
         }
@@ -501,6 +509,12 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
                     return; // a non-durable subscription ends with its (last) consumer
                 }
             }
+        }
+        if (unseen) {
+            if (s.returnUnseenOf(c.holder())) {
+                s.wakeConsumers();
+            }
+            return;
         }
         returned(s, s.releaseConsumer(c.holder(), System.currentTimeMillis()
                 + settings(s.destination()).redeliveryDelayMillis()));
@@ -546,6 +560,24 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
             }
         }
         returned(s, back);
+    }
+
+    /**
+     * Takes back prefetched deliveries the client never handed to its application: due again at once,
+     * not counted as deliveries. Not logged: after a crash they count as delivered, which only errs
+     * on the side of JMSRedelivered.
+     */
+    public void returnUnseen(SubscriptionConsumer c, int[] storeQueueIds, long[] offsets, int count) {
+        Subscription s = c.subscription();
+        boolean any = false;
+        for (int i = 0; i < count; i++) {
+            if (storeQueueIds[i] >= 0 && storeQueueIds[i] < s.destination().storeQueueCount()) {
+                any |= s.returnUnseen(storeQueueIds[i], offsets[i], c.holder());
+            }
+        }
+        if (any) {
+            s.wakeConsumers();
+        }
     }
 
     /** Records returns and moves messages delivered too often to the dead-letter queue. */

@@ -135,6 +135,34 @@ public final class QueueCursor {
         return l.deliveryCount();
     }
 
+    /**
+     * Takes back a delivery its consumer never handed to the application (it was prefetched): due
+     * again at once, and this delivery does not count. Returns whether it was leased.
+     */
+    public boolean returnUnseen(long offset) {
+        Lease l = leases.remove(offset);
+        if (l == null) {
+            return false;
+        }
+        if (l.deliveryCount() > 1) {
+            returnedCounts.put(offset, l.deliveryCount() - 1);
+        }
+        redeliveries.put(offset, 0L);
+        return true;
+    }
+
+    /** The offsets leased to {@code consumerId}, in order. */
+    public List<Long> leasedTo(long consumerId) {
+        List<Long> out = new ArrayList<>();
+        leases.forEach((o, l) -> {
+            if (l.holder() == consumerId) {
+                out.add(o);
+            }
+        });
+        out.sort(null);
+        return out;
+    }
+
     /** Returns every message leased to {@code consumerId}; returns their offsets. */
     public List<Long> releaseConsumer(long consumerId, long availableAtMillis) {
         List<Long> released = new ArrayList<>();

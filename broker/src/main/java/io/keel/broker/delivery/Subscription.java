@@ -148,6 +148,13 @@ public final class Subscription {
         return c.release(offset, availableAtMillis);
     }
 
+    /** Takes back a prefetched delivery leased to {@code consumerId} that its application never saw. */
+    synchronized boolean returnUnseen(int storeQueueId, long offset, long consumerId) {
+        QueueCursor c = cursor(storeQueueId);
+        Lease l = c.lease(offset);
+        return l != null && l.holder() == consumerId && c.returnUnseen(offset);
+    }
+
     /** A message returned to the subscription: store queue, offset, deliveries so far. */
     public record Returned(int storeQueueId, long offset, int deliveries) {
     }
@@ -196,6 +203,19 @@ public final class Subscription {
             }
         }
         return out;
+    }
+
+    /** Takes back, uncounted, everything leased to {@code consumerId} (its client never showed it); returns whether any. */
+    synchronized boolean returnUnseenOf(long consumerId) {
+        boolean any = false;
+        for (QueueCursor c : cursors) {
+            if (c != null) {
+                for (long o : c.leasedTo(consumerId)) {
+                    any |= c.returnUnseen(o);
+                }
+            }
+        }
+        return any;
     }
 
     /** Returns leases past their deadline. */

@@ -115,7 +115,8 @@ public final class BrokerConnection extends FrameHandler {
             case CommandCode.ACK -> ack(frame);
             case CommandCode.CLOSE_CONSUMER -> closeConsumer(frame);
             case CommandCode.CREATE_CONSUMER -> createConsumer(frame);
-            case CommandCode.RELEASE -> release(frame);
+            case CommandCode.RELEASE -> release(frame, false);
+            case CommandCode.RETURN_UNSEEN -> release(frame, true);
             case CommandCode.UNSUBSCRIBE -> unsubscribe(frame);
             case CommandCode.SET_CLIENT_ID -> setClientId(frame);
             case CommandCode.CREATE_TEMPORARY -> createTemporary(frame);
@@ -339,15 +340,20 @@ public final class BrokerConnection extends FrameHandler {
                 frame.correlationId()));
     }
 
-    private void release(Frame frame) {
+    /** RELEASE (back for redelivery, counted) or RETURN_UNSEEN (prefetched, never seen: not counted). */
+    private void release(Frame frame, boolean unseen) {
         ack.decode(frame.body());
         SubscriptionConsumer c = jmsConsumers.get(ack.consumerId);
         if (c == null) {
             reply(frame, ErrorCode.INVALID_REQUEST, "consumer " + ack.consumerId + " is not open on this connection");
             return;
         }
-        ctx.delivery().release(c, ack.queueIds, ack.queueOffsets, ack.count);
-        channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.RELEASE, FrameLayout.FLAG_RESPONSE,
+        if (unseen) {
+            ctx.delivery().returnUnseen(c, ack.queueIds, ack.queueOffsets, ack.count);
+        } else {
+            ctx.delivery().release(c, ack.queueIds, ack.queueOffsets, ack.count);
+        }
+        channel.writeAndFlush(AdminCommands.empty(channel.alloc(), frame.command(), FrameLayout.FLAG_RESPONSE,
                 frame.correlationId()), channel.voidPromise());
     }
 
@@ -399,7 +405,8 @@ public final class BrokerConnection extends FrameHandler {
     }
 
     private void closeConsumer(Frame frame) {
-        long id = Credit.decodeCloseConsumer(frame.body());
+        Credit.Close close = Credit.decodeClose(frame.body());
+        long id = close.consumerId();
         if (browsers.remove(id) != null) {
             channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.CLOSE_CONSUMER,
                     FrameLayout.FLAG_RESPONSE, frame.correlationId()));
@@ -407,7 +414,7 @@ public final class BrokerConnection extends FrameHandler {
         }
         SubscriptionConsumer j = jmsConsumers.remove(id);
         if (j != null) {
-            ctx.delivery().closeConsumer(j);
+            ctx.delivery().closeConsumer(j, close.unseen());
             channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.CLOSE_CONSUMER,
                     FrameLayout.FLAG_RESPONSE, frame.correlationId()));
             return;

@@ -35,6 +35,12 @@ public final class CommandCode {
     public static final short TXN_COMMIT = 0x002E;
     /** Rolls a local transaction back: its sends are discarded and its acked messages redelivered. */
     public static final short TXN_ROLLBACK = 0x002F;
+    /**
+     * Gives back deliveries the client never handed to its application (prefetched, then the consumer
+     * closed or the session recovered or rolled back): available again at once, the delivery not
+     * counted (JMSRedelivered stays false). Body as {@link Ack}.
+     */
+    public static final short RETURN_UNSEEN = 0x0033;
 
     public static final short ROUTE_QUERY = 0x0030;
     public static final short BROKER_REGISTER = 0x0031;
@@ -75,6 +81,7 @@ public final class CommandCode {
             case TXN_ACK -> "TXN_ACK";
             case TXN_COMMIT -> "TXN_COMMIT";
             case TXN_ROLLBACK -> "TXN_ROLLBACK";
+            case RETURN_UNSEEN -> "RETURN_UNSEEN";
             case ROUTE_QUERY -> "ROUTE_QUERY";
             case BROKER_REGISTER -> "BROKER_REGISTER";
             case BROKER_UNREGISTER -> "BROKER_UNREGISTER";

@@ -171,6 +171,10 @@ class CommandCodecTest {
         assertEquals(c, decode(c.frame(ALLOC), CommandCode.CREDIT, FrameLayout.FLAG_ONEWAY, 0, Credit::decode));
         assertEquals(3L, decode(Credit.closeConsumerFrame(ALLOC, 8, 3), CommandCode.CLOSE_CONSUMER, 0, 8,
                 Credit::decodeCloseConsumer));
+        assertEquals(new Credit.Close(3, false), decode(Credit.closeConsumerFrame(ALLOC, 8, 3), CommandCode.CLOSE_CONSUMER,
+                0, 8, Credit::decodeClose), "without the flags byte: counted");
+        assertEquals(new Credit.Close(3, true), decode(Credit.closeConsumerFrame(ALLOC, 8, 3, Credit.CLOSE_UNSEEN),
+                CommandCode.CLOSE_CONSUMER, 0, 8, Credit::decodeClose));
         Ack a = new Ack().clear(3);
         for (int i = 0; i < 40; i++) {
             a.add(i % 4, i * 10L);
