@@ -246,92 +246,20 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     // ---- replay ----------------------------------------------------------------------------------
 
     private void replay() {
-        long started = System.nanoTime();
-        int[] records = new int[1];
-        long from = checkpointer.load(new DeliverySnapshot.Target() {
-            @Override
-            public Subscription restore(SubscriptionSpec spec) {
-                return register(spec);
-            }
-
-            @Override
-            public DelayedDelivery delays() {
-                return delays;
-            }
-
-            @Override
-            public ForwardIndex forwards() {
-                return forwards;
-            }
-
-            @Override
-            public ProducerWindow producers() {
-                return producers;
-            }
-        });
-        int restored = byId.size();
-        store.scan(from, new DispatchListener() {
-            @Override
-            public void onRecord(RecordView r) {
-                forwards.onRecord(r);
-                if (!r.isSystem()) {
-                    producers.replayed(r.producerId(), r.producerSequence(), r.storeTimestamp());
-                }
-                if (r.isSystem() && StateRecord.isStateRecord(r.systemType())) {
-                    records[0]++;
-                    apply(r.systemType(), r.payload());
-                } else if (r.isSystem() && r.systemType() == TransactionRecord.COMMIT) {
-                    records[0]++;
-                    transactions.replayCommit(r.physicalOffset(), r.payload());
-                } else if (r.isDeferred() || r.isForward()) {
-                    delays.replay(r);
-                }
-            }
-        });
-        if (store.recoveryReport().crashed()) {
-            byId.values().forEach(Subscription::markMaybeDelivered);
-        }
-        LOG.info("delivery state: {} subscriptions ({} from the snapshot) and {} records replayed from offset {} in {} ms",
-                byId.size(), restored, records[0], from, (System.nanoTime() - started) / 1_000_000);
+        new DeliveryReplay(this, store, checkpointer).run();
     }
 
-    private void apply(int type, ByteBuffer p) {
-        switch (type) {
-            case StateRecord.SUBSCRIPTION -> {
-                SubscriptionSpec spec = StateRecord.readSubscription(p);
-                if (!byId.containsKey(spec.id())) { // already restored from the snapshot
-                    register(spec);
-                }
-            }
-            case StateRecord.SUBSCRIPTION_DELETE -> {
-                Subscription s = remove(p.getLong());
-                if (s != null) {
-                    queueSubscriptions.remove(s.spec().destination(), s);
-                    namedSubscriptions.remove(new SubscriptionName(s.spec().clientId(), s.spec().name()), s);
-                }
-            }
-            default -> {
-                Subscription s = byId.get(p.getLong());
-                int n = p.getInt();
-                for (int i = 0; s != null && i < n; i++) {
-                    int sq = p.getInt();
-                    long offset = p.getLong();
-                    long value = p.getLong();
-                    if (sq < 0 || sq >= s.destination().storeQueueCount()) {
-                        continue;
-                    }
-                    switch (type) {
-                        case StateRecord.DELIVERED -> s.replayDelivered(sq, offset, (int) value);
-                        case StateRecord.SETTLED -> {
-                            if (s.settleAny(sq, offset)) {
-                                s.countSettled(value);
-                            }
-                        }
-                        case StateRecord.RELEASED -> s.replayReleased(sq, offset, value);
-                        default -> { }
-                    }
-                }
-            }
+    /** Registers a subscription of the snapshot or of a SUBSCRIPTION record (replay); null if its destination is gone. */
+    Subscription registerReplayed(SubscriptionSpec spec) {
+        return byId.containsKey(spec.id()) ? byId.get(spec.id()) : register(spec);
+    }
+
+    /** A SUBSCRIPTION_DELETE record (replay). */
+    void unregisterReplayed(long subscriptionId) {
+        Subscription s = remove(subscriptionId);
+        if (s != null) {
+            queueSubscriptions.remove(s.spec().destination(), s);
+            namedSubscriptions.remove(new SubscriptionName(s.spec().clientId(), s.spec().name()), s);
         }
     }
 
