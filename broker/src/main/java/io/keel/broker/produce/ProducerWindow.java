@@ -17,12 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * unconfirmed ones before anything new).
  *
  * <p>The table survives restarts: it is written into the delivery snapshot and the log after the
- * snapshot is replayed into it (every stored message carries its producer id and sequence). A
+ * snapshot is replayed into it (every stored message carries its producer id and sequence). A send
+ * counts for duplicate detection as soon as it is admitted (a resend racing with its original must be
+ * dropped), but the snapshot holds only sequences whose append completed (durable under SYNC_FLUSH):
+ * an admitted message that a crash then cut from the log must be accepted again when resent. A
  * producer silent for longer than the window is forgotten, so the table holds only producers that
  * could still be resending; the window must exceed the clients' reconnect timeout.
  *
  * <p>Snapshot section: {@code count (int)}, then per producer {@code producerId (long) |
- * lastSequence (long) | lastUsedMillis (long)}.
+ * storedSequence (long) | lastUsedMillis (long)}.
  */
 public final class ProducerWindow {
 
@@ -30,7 +33,10 @@ public final class ProducerWindow {
 
     /** One producer's position. Its monitor orders the check-and-append of that producer's sends. */
     public static final class Entry {
+        /** The last sequence admitted (appended or being appended). */
         private long lastSequence;
+        /** The last sequence whose append completed (what a snapshot may promise). */
+        private long storedSequence;
         private long lastUsedMillis;
         private boolean forgotten;
 
@@ -69,6 +75,15 @@ public final class ProducerWindow {
         return true;
     }
 
+    /** The append of {@code sequence} completed (under SYNC_FLUSH: it is durable). Any thread. */
+    public static void stored(Entry e, long sequence) {
+        synchronized (e) {
+            if (sequence > e.storedSequence) {
+                e.storedSequence = sequence;
+            }
+        }
+    }
+
     /** The append of {@code sequence} was refused: the producer may send it again. */
     public static void undo(Entry e, long sequence, long previous) {
         if (e.lastSequence == sequence) {
@@ -90,6 +105,9 @@ public final class ProducerWindow {
         synchronized (e) {
             if (sequence > e.lastSequence) {
                 e.lastSequence = sequence;
+            }
+            if (sequence > e.storedSequence) {
+                e.storedSequence = sequence;
             }
             e.lastUsedMillis = Math.max(e.lastUsedMillis, storeTimestamp);
         }
@@ -120,7 +138,7 @@ public final class ProducerWindow {
         long[][] rows = entries.entrySet().stream().map(me -> {
             Entry e = me.getValue();
             synchronized (e) {
-                return new long[] {me.getKey(), e.lastSequence, e.lastUsedMillis};
+                return new long[] {me.getKey(), e.storedSequence, e.lastUsedMillis};
             }
         }).toArray(long[][]::new);
         out.writeInt(rows.length);

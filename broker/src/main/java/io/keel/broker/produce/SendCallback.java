@@ -23,6 +23,9 @@ final class SendCallback implements AppendCallback {
     private final boolean visible;
     /** Set when the store refused or failed the append (read right after a synchronous refusal). */
     private volatile boolean failed;
+    /** The idempotent producer of the send and its sequence, told when the append completes; or null. */
+    private ProducerWindow.Entry producer;
+    private long sequence;
 
     SendCallback(Channel channel, int correlationId, int queueId, Destination destination, boolean visible) {
         this.visible = visible;
@@ -32,8 +35,18 @@ final class SendCallback implements AppendCallback {
         this.destination = destination;
     }
 
+    /** Tells {@code producer}'s window entry when this send is stored. */
+    SendCallback producer(ProducerWindow.Entry producer, long sequence) {
+        this.producer = producer;
+        this.sequence = sequence;
+        return this;
+    }
+
     @Override
     public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
+        if (producer != null) {
+            ProducerWindow.stored(producer, sequence);
+        }
         if (visible) {
             destination.enqueued();
         }

@@ -87,7 +87,7 @@ public final class SendHandler {
                     answerRepeat(new SendCallback(channel, correlationId, queueIdOf(d), d, false));
                     return;
                 }
-                store.append(record, wrap(d, answer));
+                store.append(record, wrap(d, answer.producer(p, command.sequence)));
                 if (answer.hasFailed()) {
                     ProducerWindow.undo(p, command.sequence, previous);
                 }
@@ -117,7 +117,8 @@ public final class SendHandler {
                         answerRepeat(answer.entry(i, queueIdOf(d), d, false));
                         continue;
                     }
-                    store.append(record, wrap(d, answer.entry(i, queueIdOf(d), d, transaction == null)));
+                    store.append(record, wrap(d, answer.entry(i, queueIdOf(d), d, transaction == null)
+                            .producer(p, command.sequence)));
                     if (answer.refused(i)) {
                         ProducerWindow.undo(p, command.sequence, previous);
                     }
@@ -296,24 +297,51 @@ public final class SendHandler {
             }
         }
 
-        AppendCallback entry(int i, int queueId, Destination d, boolean visible) {
-            return new AppendCallback() {
-                @Override
-                public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
-                    if (visible) {
-                        d.enqueued();
-                    }
-                    queueIds[i] = queueId;
-                    offsets[i] = queueOffset;
-                    timestamps[i] = storeTimestamp;
-                    done();
-                }
+        Entry entry(int i, int queueId, Destination d, boolean visible) {
+            return new Entry(i, queueId, d, visible);
+        }
 
-                @Override
-                public void failed(StoreException error) {
-                    refused(i, SendCallback.errorCode(error), "send to " + d.id() + " failed: " + error.getMessage());
+        /** The outcome of one entry of the batch. */
+        final class Entry implements AppendCallback {
+            private final int i;
+            private final int queueId;
+            private final Destination d;
+            private final boolean visible;
+            private ProducerWindow.Entry producer;
+            private long sequence;
+
+            Entry(int i, int queueId, Destination d, boolean visible) {
+                this.i = i;
+                this.queueId = queueId;
+                this.d = d;
+                this.visible = visible;
+            }
+
+            /** Tells {@code p}'s window entry when this send is stored. */
+            Entry producer(ProducerWindow.Entry p, long seq) {
+                this.producer = p;
+                this.sequence = seq;
+                return this;
+            }
+
+            @Override
+            public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
+                if (producer != null) {
+                    ProducerWindow.stored(producer, sequence);
                 }
-            };
+                if (visible) {
+                    d.enqueued();
+                }
+                queueIds[i] = queueId;
+                offsets[i] = queueOffset;
+                timestamps[i] = storeTimestamp;
+                done();
+            }
+
+            @Override
+            public void failed(StoreException error) {
+                refused(i, SendCallback.errorCode(error), "send to " + d.id() + " failed: " + error.getMessage());
+            }
         }
 
         /** Whether entry {@code i} was refused (so far). */

@@ -133,7 +133,7 @@ class DuplicateSendTest extends BrokerTestBase {
     }
 
     @Test
-    void idleProducersAreForgottenAfterTheWindowAndRefusedAppendsCanBeResent() {
+    void idleProducersAreForgottenAfterTheWindowAndRefusedAppendsCanBeResent() throws Exception {
         ProducerWindow w = new ProducerWindow(1_000);
         ProducerWindow.Entry e = w.entry(9);
         synchronized (e) {
@@ -142,6 +142,13 @@ class DuplicateSendTest extends BrokerTestBase {
             ProducerWindow.undo(e, 5, 0);
             assertTrue(ProducerWindow.admit(e, 5, 10_000), "a refused append does not count as stored");
         }
+        ProducerWindow.stored(e, 4);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        w.writeTo(new java.io.DataOutputStream(bytes));
+        ProducerWindow restored = new ProducerWindow(1_000);
+        restored.readFrom(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        assertEquals(4, restored.entry(9).lastSequence(),
+                "a snapshot promises only completed appends: 5 was admitted, not stored, and a crash may cut it");
         assertEquals(0, w.forgetIdle(10_500));
         assertEquals(1, w.forgetIdle(11_001));
         assertTrue(ProducerWindow.isForgotten(e));
