@@ -59,14 +59,14 @@ public final class JmsPerf implements Callable<Integer> {
     @Option(names = {"-s", "--size"}, defaultValue = "1024", description = "body bytes of each BytesMessage (default ${DEFAULT-VALUE})")
     int size;
 
-    @Option(names = "--persistent", defaultValue = "true", fallbackValue = "true", arity = "0",
-            description = "persistent messages (the default)")
-    boolean persistent;
+    @Option(names = "--persistent", description = "persistent messages (the default)")
+    boolean persistentFlag;
 
-    @Option(names = "--non-persistent", arity = "0", description = "non-persistent messages")
-    void nonPersistent(boolean on) {
-        persistent = !on;
-    }
+    @Option(names = "--non-persistent", description = "non-persistent messages")
+    boolean nonPersistentFlag;
+
+    /** Set by {@link #validate()} from the two flags above (plain flags: picocli sets them and nothing else). */
+    boolean persistent;
 
     @Option(names = "--transacted", defaultValue = "0", paramLabel = "BATCH",
             description = "transacted producers committing every BATCH sends (0 = not transacted)")
@@ -146,10 +146,12 @@ public final class JmsPerf implements Callable<Integer> {
                 : duration <= 0 ? "--duration must be positive"
                 : warmup < 0 ? "--warmup must not be negative"
                 : ackBatch < 1 ? "--ack-batch must be at least 1"
+                : persistentFlag && nonPersistentFlag ? "--persistent and --non-persistent do not go together"
                 : null;
         if (problem != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);
         }
+        persistent = !nonPersistentFlag;
     }
 
     /** The provider's factory for this URL (see the class comment). */

@@ -54,6 +54,7 @@ class JmsPerfTest {
         assertTrue(result.sentTotal() > 0, out);
         assertEquals(result.sentTotal(), result.receivedTotal(), out);
         assertEquals(0, result.errors(), out);
+        assertTrue(out.contains("1 queue(s) perf.0..0, 1024 B, persistent, sync sends, ack auto"), out);
         assertTrue(result.sentInWindow() > 0 && result.sentInWindow() <= result.sentTotal(), out);
         assertTrue(result.e2e().getTotalCount() > 0, out);
         for (String s : new String[] {"end-to-end latency us: p50 ", " p90 ", " p99 ", " p99.9 ", " max ",
@@ -72,6 +73,7 @@ class JmsPerfTest {
         PerfResult result = r[0];
         assertNotNull(result, out);
         assertEquals(0, result.errors(), out);
+        assertTrue(out.contains("2 topic(s) paced.0..1, 100 B, non-persistent, async sends"), out);
         // One producer per topic, paced: about 200 sends each in the 1 s window, never more than scheduled.
         assertTrue(result.sentTotal() > 200 && result.sentTotal() <= 400, out);
         long owed = result.sentTotal() / 2 * 2 + result.sentTotal() / 2; // 2 subscribers on topic 0, 1 on topic 1
