@@ -49,9 +49,12 @@ final class PerfRun {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicReference<Throwable> firstError = new AtomicReference<>();
     private final List<Connection> connections = new ArrayList<>();
-    /** The measured window in nanoTime; written before any producer starts (the start latch publishes them). */
-    private long windowStart;
-    private long windowEnd;
+    /**
+     * The measured window in nanoTime, set just before the producers start. Volatile: the consumers'
+     * listeners run on the provider's threads, which no latch of ours orders after the write.
+     */
+    private volatile long windowStart;
+    private volatile long windowEnd;
 
     PerfRun(JmsPerf settings, ConnectionFactory factory) {
         this.s = settings;
