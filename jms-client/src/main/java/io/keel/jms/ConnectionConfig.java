@@ -26,6 +26,8 @@ import java.util.Map;
  *       (re-resolving the broker through the name servers) before it fails; 0 = no reconnection</td></tr>
  *   <tr><td>reconnectDelay</td><td>100</td><td>ms before the first reconnection attempt; doubled after each failed one</td></tr>
  *   <tr><td>maxReconnectDelay</td><td>2000</td><td>upper bound of the delay between attempts</td></tr>
+ *   <tr><td>nonPersistentWindow</td><td>1000</td><td>non-persistent sends (outside transactions, without a
+ *       CompletionListener) a session may have unanswered; 0 = each waits for the broker</td></tr>
  *   <tr><td>trustedPackages</td><td>java.lang,java.util,java.math,java.time,java.net</td>
  *       <td>package prefixes ObjectMessage may deserialise (comma separated; {@code *} = all)</td></tr>
  * </table>
@@ -33,12 +35,13 @@ import java.util.Map;
  */
 public record ConnectionConfig(List<String> addresses, String clientId, String user, String password, int prefetch,
         long sendTimeoutMillis, long connectTimeoutMillis, int heartbeatMillis, List<String> trustedPackages,
-        long reconnectTimeoutMillis, long reconnectDelayMillis, long maxReconnectDelayMillis) implements Serializable {
+        long reconnectTimeoutMillis, long reconnectDelayMillis, long maxReconnectDelayMillis, int nonPersistentWindow)
+        implements Serializable {
 
     public static final String SCHEME = "keel://";
     public static final List<String> DEFAULT_TRUSTED = io.keel.jms.message.TrustedPackages.DEFAULT_PREFIXES;
     static final List<String> OPTIONS = List.of("clientId", "user", "password", "prefetch", "sendTimeout",
-            "connectTimeout", "heartbeat", "trustedPackages", "reconnectTimeout", "reconnectDelay", "maxReconnectDelay");
+            "connectTimeout", "heartbeat", "trustedPackages", "reconnectTimeout", "reconnectDelay", "maxReconnectDelay", "nonPersistentWindow");
 
     /** Parses a URL; throws IllegalArgumentException naming the URL and what is wrong with it. */
     public static ConnectionConfig parse(String url) {
@@ -96,7 +99,8 @@ public record ConnectionConfig(List<String> addresses, String clientId, String u
                 (int) number(url, options, "heartbeat", 10_000, 0, Integer.MAX_VALUE), trusted,
                 number(url, options, "reconnectTimeout", 60_000, 0, Long.MAX_VALUE),
                 number(url, options, "reconnectDelay", 100, 1, Long.MAX_VALUE),
-                number(url, options, "maxReconnectDelay", 2_000, 1, Long.MAX_VALUE));
+                number(url, options, "maxReconnectDelay", 2_000, 1, Long.MAX_VALUE),
+                (int) number(url, options, "nonPersistentWindow", 1000, 0, 1_000_000));
     }
 
     private static String blank(String s) {
@@ -124,7 +128,8 @@ public record ConnectionConfig(List<String> addresses, String clientId, String u
     /** The same settings with other credentials (createConnection(user, password)). */
     ConnectionConfig withCredentials(String u, String p) {
         return new ConnectionConfig(addresses, clientId, u, p, prefetch, sendTimeoutMillis, connectTimeoutMillis,
-                heartbeatMillis, trustedPackages, reconnectTimeoutMillis, reconnectDelayMillis, maxReconnectDelayMillis);
+                heartbeatMillis, trustedPackages, reconnectTimeoutMillis, reconnectDelayMillis, maxReconnectDelayMillis,
+                nonPersistentWindow);
     }
 
     /** Whether a connection that lost its broker tries to reconnect. */

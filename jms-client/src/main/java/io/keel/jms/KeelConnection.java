@@ -266,7 +266,7 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
                     byte[] bytes = new byte[d.message.readableBytes()];
                     d.message.readBytes(bytes);
                     c.onDelivery(new KeelMessageConsumer.Delivery(d.queueId, d.queueOffset, d.deliveryCount, bytes,
-                            generation));
+                            generation, f.correlationId()));
                 }
             }
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.keel.jms;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -12,6 +13,8 @@ import io.keel.jms.destination.KeelDestination;
 import io.keel.jms.message.KeelMessage;
 import io.keel.jms.message.KeelObjectMessage;
 import io.keel.jms.message.TrustedPackages;
+import io.keel.protocol.command.Ack;
+import io.keel.protocol.command.CommandCode;
 import io.keel.protocol.command.Credit;
 import io.keel.protocol.message.MessageCodec;
 import jakarta.jms.IllegalStateException;
@@ -36,9 +39,10 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
 
     /**
      * A message pushed by the broker: where it is stored, its delivery count, its encoded bytes, and
-     * the generation of the broker connection that delivered it (its lease lives there).
+     * the generation of the broker connection that delivered it (its lease lives there), and the
+     * consumer's delivery epoch it was sent in (see {@link #recover}).
      */
-    record Delivery(int storeQueueId, long offset, int deliveryCount, byte[] bytes, int generation) {
+    record Delivery(int storeQueueId, long offset, int deliveryCount, byte[] bytes, int generation, int epoch) {
     }
 
     private final KeelSession session;
@@ -62,6 +66,8 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
     /** The message a listener is handling now (AUTO/DUPS_OK), and whether recover() asked for it back. */
     private Delivery inListener;
     private boolean recoverRequested;
+    /** The delivery epoch: raised by each recover; deliveries of an older one are stale. Guarded by lock. */
+    private int epoch;
 
     KeelMessageConsumer(KeelSession session, long id, KeelDestination destination, String selector, boolean noLocal,
             byte kind, String subscription) {
@@ -103,6 +109,12 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
             if (closed) {
                 return; // the broker returns it when the consumer's close reaches it
             }
+            if (d.epoch() != epoch) {
+                // Sent before a recover the broker has processed since: it went back with it. The
+                // credit it used is granted again.
+                session.connection.client().send(new Credit(id, 1, 0).frame(session.connection.client().channel().alloc()));
+                return;
+            }
             buffer.add(d);
             changed.signalAll();
         } finally {
@@ -131,6 +143,7 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
         try {
             buffer.clear();
             creditOwed = 0;
+            epoch = 0; // a new broker consumer starts at epoch 0
         } finally {
             lock.unlock();
         }
@@ -346,9 +359,7 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
             int mode = session.getAckModeUnchecked();
             boolean autoMode = mode == Session.AUTO_ACKNOWLEDGE || mode == Session.DUPS_OK_ACKNOWLEDGE;
             if (back) {
-                // recover() inside the listener: this message comes back first, then what was prefetched
-                session.release(this, d);
-                returnBufferedQuietly();
+                continue; // recover() inside the listener returned this message already
             } else if (autoMode && !ok) {
                 session.release(this, d); // the specification: a listener that throws gets the message again
             } else {
@@ -357,76 +368,39 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
         }
     }
 
-    /** Whether recover() was called from this consumer's running listener (which then returns the buffer itself). */
-    boolean recoveringInListener() {
-        lock.lock();
-        try {
-            return inListener != null && recoverRequested;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
-     * Gives the broker back what was prefetched and not taken by the application (recover, rollback),
-     * uncounted, and grants the credit again: so redelivered messages come before newer ones and are
-     * not marked redelivered without having been seen.
+     * Session.recover or rollback for this consumer: the deliveries the application saw ({@code seen},
+     * plus the one a listener of this consumer is handling now, which then is not acknowledged when it
+     * returns) go back counted; what is buffered and on its way was never seen and goes back uncounted.
+     * One RECOVER request does both on the broker at once and starts a new delivery epoch, so
+     * deliveries of the old epoch still arriving are dropped and redelivery starts with the oldest.
      */
-    void returnBuffered() throws JMSException {
-        java.util.List<Delivery> back = takeBuffer();
-        if (back.isEmpty() || closed) {
+    void recover(List<Acknowledgements.Delivered> seen) throws JMSException {
+        if (closed) {
             return;
         }
-        returnUnseen(back);
-        session.connection.client().send(new Credit(id, back.size(), 0).frame(session.connection.client().channel().alloc()));
-    }
-
-    private void returnBufferedQuietly() {
-        try {
-            returnBuffered();
-        } catch (JMSException e) {
-            LOG.debug("{}: returning prefetched messages: {}", destination, e.toString());
-        }
-    }
-
-    private java.util.List<Delivery> takeBuffer() {
+        Ack a = new Ack().clear(id);
+        int dropped;
         lock.lock();
         try {
-            java.util.List<Delivery> out = new java.util.ArrayList<>(buffer);
+            epoch++;
+            dropped = buffer.size();
             buffer.clear();
-            return out;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void returnUnseen(java.util.List<Delivery> back) throws JMSException {
-        if (back.isEmpty() || session.connection.isBroken()) {
-            return;
-        }
-        io.keel.protocol.command.Ack a = new io.keel.protocol.command.Ack().clear(id);
-        int generation = session.connection.link().generation();
-        for (Delivery d : back) {
-            if (d.generation() == generation) { // deliveries of an older connection are back on the broker already
-                a.add(d.storeQueueId(), d.offset());
-            }
-        }
-        if (a.count > 0) {
-            JmsErrors.await(session.connection.request(x -> a.frame(session.connection.client().channel().alloc(), x,
-                    io.keel.protocol.command.CommandCode.RETURN_UNSEEN)), session.connection.config().sendTimeoutMillis(),
-                    "return the prefetched messages of " + destination);
-        }
-    }
-
-    /** Session.recover from inside this consumer's listener: the current message comes back. */
-    void recoverCurrent() {
-        lock.lock();
-        try {
             if (inListener != null) {
                 recoverRequested = true;
+                a.add(inListener.storeQueueId(), inListener.offset());
             }
         } finally {
             lock.unlock();
+        }
+        for (Acknowledgements.Delivered d : seen) {
+            a.add(d.storeQueueId(), d.offset());
+        }
+        JmsErrors.await(session.connection.request(x -> a.frame(session.connection.client().channel().alloc(), x,
+                CommandCode.RECOVER)), session.connection.config().sendTimeoutMillis(), "recover the consumer of "
+                + destination);
+        if (dropped > 0) {
+            session.connection.client().send(new Credit(id, dropped, 0).frame(session.connection.client().channel().alloc()));
         }
     }
 

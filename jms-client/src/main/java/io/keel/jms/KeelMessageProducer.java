@@ -268,6 +268,7 @@ public class KeelMessageProducer implements QueueSender, TopicPublisher {
         checkDeliveryMode(mode);
         checkPriority(prio);
         session.connection.used();
+        session.sender().throwUnawaitedFailure();
         long now = System.currentTimeMillis();
         // The headers are set on the application's message object, whatever its provider.
         message.setJMSDestination(to);
@@ -324,6 +325,10 @@ public class KeelMessageProducer implements QueueSender, TopicPublisher {
             return;
         }
         ConnectionConfig config = session.connection.config();
+        if (mode == DeliveryMode.NON_PERSISTENT && config.nonPersistentWindow() > 0) {
+            session.sender().unawaited(answer, "send to " + to); // the broker's answer is checked later
+            return;
+        }
         JmsErrors.await(answer, config.sendTimeoutMillis() + (config.reconnects() ? config.reconnectTimeoutMillis() : 0),
                 "send to " + to);
     }

@@ -337,11 +337,10 @@ public class KeelSession implements Session, QueueSession, TopicSession {
             p.awaitCompletions();
         }
         rollbackNow();
-        returnBuffered();
     }
 
     private void rollbackNow() throws JMSException {
-        transaction.rollback();
+        transaction.rollback(this::recoverConsumers);
     }
 
     @Override
@@ -350,20 +349,17 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         if (ackMode == SESSION_TRANSACTED) {
             throw new IllegalStateException("recover: the session is transacted; use rollback");
         }
-        for (KeelMessageConsumer c : consumers) {
-            c.recoverCurrent();
-        }
-        acks.settle(acks.takeAll(), CommandCode.RELEASE, "recover", 0, null);
+        recoverConsumers(acks.takeAll());
         closedConsumers.rollback();
-        returnBuffered();
     }
 
-    /** Recover, rollback: prefetched messages go back (uncounted), so the returned ones come first again. */
-    private void returnBuffered() throws JMSException {
+    /**
+     * Recover or rollback of every consumer of the session: what the application saw goes back for
+     * redelivery, what was prefetched goes back uncounted (see {@link KeelMessageConsumer#recover}).
+     */
+    private void recoverConsumers(List<Acknowledgements.Delivered> seen) throws JMSException {
         for (KeelMessageConsumer c : consumers) {
-            if (!c.recoveringInListener()) { // that one returns its buffer after its current message
-                c.returnBuffered();
-            }
+            c.recover(seen.stream().filter(d -> d.consumer() == c).toList());
         }
     }
 
@@ -634,6 +630,9 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         }
         for (KeelMessageProducer p : producers) {
             p.awaitCompletions();
+        }
+        if (!connection.isBroken()) {
+            sender.awaitUnawaited(); // non-persistent sends reach the broker before the session goes
         }
         awaitListenersIdle();
         try {

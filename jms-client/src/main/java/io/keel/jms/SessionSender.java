@@ -30,6 +30,8 @@ import jakarta.jms.JMSException;
  */
 final class SessionSender {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionSender.class);
+
     /** Unique ids: a random base per JVM (so two JVMs do not collide), then counted. */
     private static final AtomicLong IDS = new AtomicLong(new java.security.SecureRandom().nextLong() & 0x7FFF_FFFF_0000_0000L);
 
@@ -145,6 +147,69 @@ final class SessionSender {
         sentGeneration = link.generation();
         for (PendingSend p : pending) {
             issue(p, link);
+        }
+    }
+
+    /** Non-persistent sends not waited for, oldest first (the session's thread only). */
+    private final ArrayDeque<CompletableFuture<Frame>> unawaited = new ArrayDeque<>();
+    /** The first failure of a send not waited for, thrown by the session's next send. */
+    private volatile JMSException unawaitedFailure;
+
+    /**
+     * A non-persistent send the application does not wait for (as a provider may: such a message may
+     * be lost anyway). At most {@code nonPersistentWindow} are outstanding: beyond that the oldest is
+     * waited for, so a slow broker slows the producer instead of filling memory. A failure is thrown
+     * by the next send of the session (and logged).
+     */
+    void unawaited(CompletableFuture<Frame> answer, String what) throws JMSException {
+        answer.whenComplete((f, e) -> {
+            if (f != null) {
+                f.release();
+            } else if (unawaitedFailure == null) {
+                unawaitedFailure = JmsErrors.of(what + " (a non-persistent send not waited for)", e);
+                LOG.warn("{} failed: {}", what, e.toString());
+            }
+        });
+        unawaited.add(answer);
+        while (!unawaited.isEmpty() && unawaited.peek().isDone()) {
+            unawaited.poll();
+        }
+        if (unawaited.size() > connection.config().nonPersistentWindow()) {
+            CompletableFuture<Frame> oldest = unawaited.poll();
+            ConnectionConfig c = connection.config();
+            try {
+                oldest.handle((f, e) -> null).get(c.sendTimeoutMillis() + (c.reconnects() ? c.reconnectTimeoutMillis() : 0),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JMSException(what + ": interrupted while waiting for earlier non-persistent sends");
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw JmsErrors.of(what + ": waiting for earlier non-persistent sends", e);
+            }
+        }
+        throwUnawaitedFailure();
+    }
+
+    /** Waits (bounded) until every non-persistent send not waited for has its answer (session close). */
+    void awaitUnawaited() {
+        CompletableFuture<?>[] all = unawaited.toArray(new CompletableFuture<?>[0]);
+        unawaited.clear();
+        try {
+            CompletableFuture.allOf(all).handle((v, e) -> null).get(connection.config().sendTimeoutMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("non-persistent sends still unanswered at close: {}", e.toString());
+        }
+    }
+
+    /** Throws (once) the failure of an earlier non-persistent send that was not waited for. */
+    void throwUnawaitedFailure() throws JMSException {
+        JMSException e = unawaitedFailure;
+        if (e != null) {
+            unawaitedFailure = null;
+            throw e;
         }
     }
 

@@ -127,8 +127,17 @@ final class SessionTransaction {
         }
     }
 
-    /** Rolls back: received messages go back for redelivery, the broker drops the prepared sends. */
-    void rollback() throws JMSException {
+    /** What a rollback does with the received messages of the session's consumers. */
+    interface Recovery {
+        void recover(List<Acknowledgements.Delivered> received) throws JMSException;
+    }
+
+    /**
+     * Rolls back: the received messages of open consumers go back for redelivery through
+     * {@code consumers} (their prefetched ones too, uncounted), those of closed consumers with the
+     * broker transaction, and the broker drops the prepared sends.
+     */
+    void rollback(Recovery consumers) throws JMSException {
         KeelConnection.Link link = connection.link();
         List<Acknowledgements.Delivered> received = acks.takeAll();
         Ending ending = end(link.generation());
@@ -136,7 +145,7 @@ final class SessionTransaction {
         if (ending.lost() != null) {
             return; // the broker rolled it back with the lost connection; its messages come back by themselves
         }
-        acks.settle(received, CommandCode.RELEASE, "return the messages of the rolled-back transaction", 0, link.client());
+        consumers.recover(received);
         JmsErrors.await(link.client().request(x -> TxnCommand.frame(link.client().channel().alloc(),
                 CommandCode.TXN_ROLLBACK, x, ending.id())), connection.config().sendTimeoutMillis(), "rollback");
     }

@@ -136,6 +136,29 @@ class AcknowledgementTest {
     }
 
     @Test
+    void recoverWhileMessagesAreStillArrivingRestartsWithTheOldestInOrder() throws Exception {
+        Session s = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        Queue q = s.createQueue("ack.recover.flow");
+        MessageConsumer c = s.createConsumer(q);
+        Session ps = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer p = ps.createProducer(q);
+        for (int i = 0; i < 500; i++) {
+            p.send(ps.createTextMessage("m" + i));
+        }
+        for (int i = 0; i < 50; i++) { // the rest is prefetched or still on its way
+            assertEquals("m" + i, ((TextMessage) c.receive(5_000)).getText());
+        }
+        s.recover();
+        p.send(ps.createTextMessage("end"));
+        List<Got> got = untilEnd(c);
+        List<Got> expected = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            expected.add(new Got("m" + i, i < 50));
+        }
+        assertEquals(expected, got, "the oldest unacknowledged first, each once, only the seen ones marked redelivered");
+    }
+
+    @Test
     void afterRollbackTheReceivedComeFirstThenThePrefetchedInOrder() throws Exception {
         Session s = connection.createSession(true, Session.SESSION_TRANSACTED);
         Queue q = s.createQueue("ack.rollback.order");

@@ -75,6 +75,36 @@ class JmsClientTest {
     }
 
     @Test
+    void nonPersistentSendsAreNotWaitedForAndAFailureSurfacesAtTheNextSend() throws Exception {
+        Connection c = connect();
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue("np.window");
+        MessageProducer p = s.createProducer(q);
+        p.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        for (int i = 0; i < 3000; i++) { // three times the window: the producer waits for the oldest beyond it
+            p.send(text(s, "n" + i));
+        }
+        c.start();
+        MessageConsumer consumer = s.createConsumer(q);
+        for (int i = 0; i < 3000; i++) {
+            Message m = consumer.receive(5_000);
+            assertNotNull(m, "message " + i);
+            assertEquals("n" + i, ((TextMessage) m).getText());
+        }
+        TemporaryQueue gone = s.createTemporaryQueue();
+        MessageProducer toGone = s.createProducer(gone);
+        toGone.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        gone.delete();
+        toGone.send(text(s, "lost")); // not waited for: the refusal arrives later
+        InvalidDestinationException e = assertThrows(InvalidDestinationException.class, () -> {
+            for (int i = 0; i < 1000; i++) { // the answer may take a moment; the next sends report it
+                p.send(text(s, "after"));
+            }
+        });
+        assertTrue(e.getMessage().contains("not waited for"), e.getMessage());
+    }
+
+    @Test
     void messagesOfOneSessionArriveInSendOrderAcrossItsProducers() throws Exception {
         Connection c = connect();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);

@@ -491,20 +491,16 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     }
 
     /**
-     * Takes back prefetched deliveries the client never handed to its application: due again at once,
-     * not counted as deliveries. Not logged: after a crash they count as delivered, which only errs
-     * on the side of JMSRedelivered.
+     * Recover of one consumer (its channel's event loop, so no push of it runs in between): the
+     * listed deliveries, which its application saw, go back counted; everything else it holds was only
+     * prefetched and goes back due at once and uncounted (not logged: after a crash those count as
+     * delivered, which only errs on the side of JMSRedelivered); its later deliveries carry a new epoch.
      */
-    public void returnUnseen(SubscriptionConsumer c, int[] storeQueueIds, long[] offsets, int count) {
-        Subscription s = c.subscription();
-        boolean any = false;
-        for (int i = 0; i < count; i++) {
-            if (storeQueueIds[i] >= 0 && storeQueueIds[i] < s.destination().storeQueueCount()) {
-                any |= s.returnUnseen(storeQueueIds[i], offsets[i], c.holder());
-            }
-        }
-        if (any) {
-            s.wakeConsumers();
+    public void recover(SubscriptionConsumer c, int[] storeQueueIds, long[] offsets, int count) {
+        release(c, storeQueueIds, offsets, count);
+        c.nextEpoch();
+        if (c.subscription().returnUnseenOf(c.holder())) {
+            c.subscription().wakeConsumers();
         }
     }
 

@@ -148,13 +148,6 @@ public final class Subscription {
         return c.release(offset, availableAtMillis);
     }
 
-    /** Takes back a prefetched delivery leased to {@code consumerId} that its application never saw. */
-    synchronized boolean returnUnseen(int storeQueueId, long offset, long consumerId) {
-        QueueCursor c = cursor(storeQueueId);
-        Lease l = c.lease(offset);
-        return l != null && l.holder() == consumerId && c.returnUnseen(offset);
-    }
-
     /** A message returned to the subscription: store queue, offset, deliveries so far. */
     public record Returned(int storeQueueId, long offset, int deliveries) {
     }

@@ -23,6 +23,12 @@ import io.netty.channel.Channel;
  */
 public final class SubscriptionConsumer extends CreditedPusher {
 
+    /**
+     * The delivery epoch stamped on every DELIVER frame; RECOVER raises it (on the channel's event
+     * loop, like the pushes, so every frame written before it carries the old one).
+     */
+    private int epoch;
+
     private static final int READ_BATCH = 32;
     /** No noLocal filtering. */
     public static final long NO_ORIGIN = 0;
@@ -82,6 +88,11 @@ public final class SubscriptionConsumer extends CreditedPusher {
 
     void markClosed() {
         close();
+    }
+
+    /** A recover of this consumer: later deliveries carry the next epoch. Channel event loop only. */
+    void nextEpoch() {
+        epoch++;
     }
 
     /**
@@ -196,7 +207,7 @@ public final class SubscriptionConsumer extends CreditedPusher {
             }
             delivered.add(sq, offset, leased);
             frames[frameCount++] = Deliver.frame(channel.alloc(), id, sq, offset, leased,
-                    slice.record().storeTimestamp(), payload);
+                    slice.record().storeTimestamp(), payload, epoch);
             creditMessages--;
             creditBytes -= payload.remaining();
         }

@@ -116,7 +116,7 @@ public final class BrokerConnection extends FrameHandler {
             case CommandCode.CLOSE_CONSUMER -> closeConsumer(frame);
             case CommandCode.CREATE_CONSUMER -> createConsumer(frame);
             case CommandCode.RELEASE -> release(frame, false);
-            case CommandCode.RETURN_UNSEEN -> release(frame, true);
+            case CommandCode.RECOVER -> release(frame, true);
             case CommandCode.UNSUBSCRIBE -> unsubscribe(frame);
             case CommandCode.SET_CLIENT_ID -> setClientId(frame);
             case CommandCode.CREATE_TEMPORARY -> createTemporary(frame);
@@ -340,16 +340,16 @@ public final class BrokerConnection extends FrameHandler {
                 frame.correlationId()));
     }
 
-    /** RELEASE (back for redelivery, counted) or RETURN_UNSEEN (prefetched, never seen: not counted). */
-    private void release(Frame frame, boolean unseen) {
+    /** RELEASE (back for redelivery, counted) or RECOVER (those, and the rest the consumer holds uncounted). */
+    private void release(Frame frame, boolean recover) {
         ack.decode(frame.body());
         SubscriptionConsumer c = jmsConsumers.get(ack.consumerId);
         if (c == null) {
             reply(frame, ErrorCode.INVALID_REQUEST, "consumer " + ack.consumerId + " is not open on this connection");
             return;
         }
-        if (unseen) {
-            ctx.delivery().returnUnseen(c, ack.queueIds, ack.queueOffsets, ack.count);
+        if (recover) {
+            ctx.delivery().recover(c, ack.queueIds, ack.queueOffsets, ack.count);
         } else {
             ctx.delivery().release(c, ack.queueIds, ack.queueOffsets, ack.count);
         }

@@ -36,11 +36,13 @@ public final class CommandCode {
     /** Rolls a local transaction back: its sends are discarded and its acked messages redelivered. */
     public static final short TXN_ROLLBACK = 0x002F;
     /**
-     * Gives back deliveries the client never handed to its application (prefetched, then the consumer
-     * closed or the session recovered or rolled back): available again at once, the delivery not
-     * counted (JMSRedelivered stays false). Body as {@link Ack}.
+     * Recover (or rollback) of one consumer, atomic on the broker: the listed deliveries (those the
+     * application saw) go back counted, every other delivery the consumer still holds (prefetched,
+     * never seen) goes back uncounted, and the consumer's delivery epoch (the correlation id of its
+     * DELIVER frames) goes up by one, so the client can drop deliveries already on their way. Body as
+     * {@link Ack}.
      */
-    public static final short RETURN_UNSEEN = 0x0033;
+    public static final short RECOVER = 0x0033;
 
     public static final short ROUTE_QUERY = 0x0030;
     public static final short BROKER_REGISTER = 0x0031;
@@ -81,7 +83,7 @@ public final class CommandCode {
             case TXN_ACK -> "TXN_ACK";
             case TXN_COMMIT -> "TXN_COMMIT";
             case TXN_ROLLBACK -> "TXN_ROLLBACK";
-            case RETURN_UNSEEN -> "RETURN_UNSEEN";
+            case RECOVER -> "RECOVER";
             case ROUTE_QUERY -> "ROUTE_QUERY";
             case BROKER_REGISTER -> "BROKER_REGISTER";
             case BROKER_UNREGISTER -> "BROKER_UNREGISTER";

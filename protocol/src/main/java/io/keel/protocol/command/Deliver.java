@@ -18,7 +18,8 @@ import io.netty.buffer.ByteBufAllocator;
  * </pre>
  *
  * The message bytes are the ones the producer sent, copied once from the store into the frame.
- * The redelivered flag is {@code deliveryCount > 1}.
+ * The redelivered flag is {@code deliveryCount > 1}. The frame's correlation id is the consumer's
+ * delivery epoch (see {@link CommandCode#RECOVER}).
  */
 public final class Deliver {
 
@@ -32,11 +33,20 @@ public final class Deliver {
     /** The message bytes: a slice of the frame body. */
     public ByteBuf message;
 
-    /** Builds the frame straight from the store's bytes (one copy of the payload). */
+    /** Builds the frame straight from the store's bytes (one copy of the payload), in delivery epoch 0. */
     public static ByteBuf frame(ByteBufAllocator alloc, long consumerId, int queueId, long queueOffset,
             int deliveryCount, long storeTimestamp, ByteBuffer message) {
+        return frame(alloc, consumerId, queueId, queueOffset, deliveryCount, storeTimestamp, message, 0);
+    }
+
+    /**
+     * As above, in the consumer's delivery {@code epoch}, carried as the frame's correlation id (a
+     * one-way push answers nothing): {@link CommandCode#RECOVER} starts a new epoch.
+     */
+    public static ByteBuf frame(ByteBufAllocator alloc, long consumerId, int queueId, long queueOffset,
+            int deliveryCount, long storeTimestamp, ByteBuffer message, int epoch) {
         int length = message.remaining();
-        ByteBuf b = FrameLayout.begin(alloc, FIXED + length, CommandCode.DELIVER, FrameLayout.FLAG_ONEWAY, 0);
+        ByteBuf b = FrameLayout.begin(alloc, FIXED + length, CommandCode.DELIVER, FrameLayout.FLAG_ONEWAY, epoch);
         b.writeLong(consumerId);
         b.writeInt(queueId);
         b.writeLong(queueOffset);
