@@ -181,10 +181,15 @@ public abstract class TckBase {
 
     /** Waits for a condition (never a fixed sleep): fails with the message if it does not hold in time. */
     protected static void await(String what, BooleanSupplier condition) {
+        await(what, condition, () -> "");
+    }
+
+    /** As {@link #await(String, BooleanSupplier)}; the failure message ends with the observed state. */
+    protected static void await(String what, BooleanSupplier condition, java.util.function.Supplier<Object> state) {
         long deadline = System.nanoTime() + TIMEOUT * 1_000_000;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                fail("timed out waiting for: " + what);
+                fail("timed out waiting for: " + what + "; observed: " + state.get());
             }
             Thread.onSpinWait();
             try {
