@@ -217,4 +217,29 @@ class ConnectionTest extends TckBase {
         s.createProducer(queue).send(s.createTextMessage("sync"));
         assertTrue(reported.isEmpty(), reported.toString());
     }
+
+    @Test
+    @DisplayName("JMS 3.1 §6.1.7: a connection problem with nowhere else to be reported goes to the ExceptionListener")
+    void exceptionListenerOnBrokerLoss() throws Exception {
+        // A broker of its own: this test stops it.
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("keel-tck-loss");
+        io.keel.broker.Broker own = io.keel.broker.Broker.start(io.keel.broker.config.BrokerConfig.defaults()
+                .set("dataDir", dir.toString()).set("brokerPort", "0").set("nameServerPort", "0")
+                .set("segmentSize", "4m").set("ioThreads", "1"));
+        List<jakarta.jms.JMSException> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try {
+            // reconnectTimeout=0: the loss is final at once (docs/jms-client.md, Failover).
+            Connection c = track(new javax.naming.InitialContext(new java.util.Hashtable<>(java.util.Map.of(
+                    javax.naming.Context.INITIAL_CONTEXT_FACTORY, "io.keel.jms.jndi.KeelInitialContextFactory",
+                    "connectionFactory.Lossy", "keel://127.0.0.1:" + own.brokerPort() + "?reconnectTimeout=0")))
+                    .lookup("Lossy") instanceof ConnectionFactory f ? f.createConnection() : null);
+            c.setExceptionListener(reported::add);
+            c.start();
+            own.close();
+            await("onException after the broker stopped", () -> !reported.isEmpty());
+            assertNotNull(reported.get(0));
+        } finally {
+            own.close();
+        }
+    }
 }
