@@ -415,12 +415,12 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
 
     @Override
     public QueueSession createQueueSession(boolean transacted, int acknowledgeMode) throws JMSException {
-        return createKeelSession(transacted, acknowledgeMode);
+        return createKeelSession(transacted, acknowledgeMode).restrictTo(KeelSession.Domain.QUEUE);
     }
 
     @Override
     public TopicSession createTopicSession(boolean transacted, int acknowledgeMode) throws JMSException {
-        return createKeelSession(transacted, acknowledgeMode);
+        return createKeelSession(transacted, acknowledgeMode).restrictTo(KeelSession.Domain.TOPIC);
     }
 
     private KeelSession createKeelSession(boolean transacted, int mode) throws JMSException {

@@ -290,20 +290,39 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
         if (d == null) {
             return null;
         }
-        taken();
         KeelMessage m = toMessage(d);
-        if (!m.isBodyAssignableTo(type)) {
+        // receiveBody serves text, bytes, map and object messages only (a plain Message has no body,
+        // a StreamMessage's body is not one value), and only as a type their body can be assigned to.
+        boolean supported = m instanceof jakarta.jms.TextMessage || m instanceof jakarta.jms.BytesMessage
+                || m instanceof jakarta.jms.MapMessage || m instanceof jakarta.jms.ObjectMessage;
+        if (!supported || !m.isBodyAssignableTo(type)) {
             int mode = session.getAckModeUnchecked();
             if (mode == Session.AUTO_ACKNOWLEDGE || mode == Session.DUPS_OK_ACKNOWLEDGE) {
-                session.release(this, d);
+                // As if the call had not happened: the message stays first in line, not redelivered.
+                putBack(d);
             } else {
+                taken();
                 session.delivered(this, d);
             }
-            throw new jakarta.jms.MessageFormatException("the body of message " + m.getJMSMessageID()
-                    + " cannot be returned as " + type.getName());
+            throw new jakarta.jms.MessageFormatException(!supported ? "message " + m.getJMSMessageID() + " is a "
+                    + m.getClass().getSimpleName().replace("Keel", "") + ", which receiveBody does not return (only "
+                    + "text, bytes, map and object messages have a body it can return)"
+                    : "the body of message " + m.getJMSMessageID() + " cannot be returned as " + type.getName());
         }
+        taken();
         session.delivered(this, d);
         return m;
+    }
+
+    /** A delivery taken and not handed over goes back to the head of the buffer. */
+    private void putBack(Delivery d) {
+        lock.lock();
+        try {
+            buffer.addFirst(d);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

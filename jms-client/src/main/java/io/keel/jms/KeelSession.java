@@ -83,6 +83,25 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     private final SessionTransaction transaction;
     private volatile boolean closed;
 
+    /** The messaging domain of a session made by createQueueSession or createTopicSession (JMS 3.1 §9.2). */
+    enum Domain { ANY, QUEUE, TOPIC }
+
+    private volatile Domain domain = Domain.ANY;
+
+    /** Makes this a QueueSession or TopicSession: the other domain's methods throw IllegalStateException. */
+    KeelSession restrictTo(Domain d) {
+        this.domain = d;
+        return this;
+    }
+
+    /** Table 9-1 of the specification: a method of the other domain on a QueueSession or TopicSession. */
+    private void requireDomainAllows(Domain methodDomain, String method) throws JMSException {
+        if (domain != Domain.ANY && domain != methodDomain) {
+            throw new IllegalStateException(method + " is not allowed on a " + (domain == Domain.QUEUE ? "QueueSession"
+                    : "TopicSession") + " (JMS 3.1 §9.2, table 9-1)");
+        }
+    }
+
     KeelSession(KeelConnection connection, int ackMode) {
         this.connection = connection;
         this.ackMode = ackMode;
@@ -451,6 +470,8 @@ public class KeelSession implements Session, QueueSession, TopicSession {
 
     @Override
     public MessageConsumer createSharedConsumer(Topic topic, String name, String selector) throws JMSException {
+        checkOpen();
+        requireDomainAllows(Domain.TOPIC, "createSharedConsumer");
         return open(DestinationArgs.topic(topic), CreateConsumer.KIND_SHARED_NON_DURABLE, DestinationArgs.name(name), selector, false);
     }
 
@@ -462,6 +483,8 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     @Override
     public TopicSubscriber createDurableSubscriber(Topic topic, String name, String selector, boolean noLocal)
             throws JMSException {
+        checkOpen();
+        requireDomainAllows(Domain.TOPIC, "createDurableSubscriber");
         return open(DestinationArgs.topic(topic), CreateConsumer.KIND_DURABLE, DestinationArgs.name(name), selector, noLocal);
     }
 
@@ -483,6 +506,8 @@ public class KeelSession implements Session, QueueSession, TopicSession {
 
     @Override
     public MessageConsumer createSharedDurableConsumer(Topic topic, String name, String selector) throws JMSException {
+        checkOpen();
+        requireDomainAllows(Domain.TOPIC, "createSharedDurableConsumer");
         return open(DestinationArgs.topic(topic), CreateConsumer.KIND_SHARED_DURABLE, DestinationArgs.name(name), selector, false);
     }
 
@@ -512,6 +537,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     @Override
     public void unsubscribe(String name) throws JMSException {
         checkOpen();
+        requireDomainAllows(Domain.TOPIC, "unsubscribe");
         connection.used();
         JmsErrors.await(connection.request(id -> {
             io.netty.buffer.ByteBuf b = FrameLayout.begin(connection.client().channel().alloc(), 8 + name.length() * 3,
@@ -529,6 +555,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     @Override
     public QueueBrowser createBrowser(Queue queue, String selector) throws JMSException {
         checkOpen();
+        requireDomainAllows(Domain.QUEUE, "createBrowser");
         KeelDestination d = DestinationArgs.keel(queue, false);
         KeelQueueBrowser b = new KeelQueueBrowser(this, d, selector);
         b.validate();
@@ -539,6 +566,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     @Override
     public Queue createQueue(String queueName) throws JMSException {
         checkOpen();
+        requireDomainAllows(Domain.QUEUE, "createQueue");
         try {
             return new KeelQueue(queueName);
         } catch (IllegalArgumentException e) {
@@ -549,6 +577,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     @Override
     public Topic createTopic(String topicName) throws JMSException {
         checkOpen();
+        requireDomainAllows(Domain.TOPIC, "createTopic");
         try {
             return new KeelTopic(topicName);
         } catch (IllegalArgumentException e) {
@@ -559,12 +588,14 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     @Override
     public TemporaryQueue createTemporaryQueue() throws JMSException {
         checkOpen();
+        requireDomainAllows(Domain.QUEUE, "createTemporaryQueue");
         return (TemporaryQueue) connection.createTemporary(DestinationType.TEMPORARY_QUEUE);
     }
 
     @Override
     public TemporaryTopic createTemporaryTopic() throws JMSException {
         checkOpen();
+        requireDomainAllows(Domain.TOPIC, "createTemporaryTopic");
         return (TemporaryTopic) connection.createTemporary(DestinationType.TEMPORARY_TOPIC);
     }
 
@@ -639,12 +670,16 @@ public class KeelSession implements Session, QueueSession, TopicSession {
             if (ackMode == SESSION_TRANSACTED && !connection.isBroken()) {
                 rollbackNow();
             }
-            if (!connection.isBroken()) {
-                closedConsumers.rollback(); // unacknowledged at close: redelivered
-            }
         } finally {
             for (KeelMessageConsumer c : consumers) {
-                c.closeQuietly();
+                c.closeQuietly(); // CLIENT_ACKNOWLEDGE: their unacknowledged messages move to closedConsumers
+            }
+            if (!connection.isBroken()) {
+                try {
+                    closedConsumers.rollback(); // unacknowledged at close: redelivered, counted
+                } catch (JMSException e) {
+                    LOG.debug("returning the unacknowledged messages of a closing session: {}", e.toString());
+                }
             }
             for (KeelQueueBrowser b : browsers) {
                 b.closeQuietly();

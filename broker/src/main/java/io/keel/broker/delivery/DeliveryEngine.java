@@ -51,8 +51,16 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
 
     /** A subscription request that breaks a JMS rule; the message names the subscription and the rule. */
     public static final class SubscriptionException extends RuntimeException {
+        /** The subscription named does not exist (as opposed to: it exists but the request breaks a rule). */
+        public final boolean unknown;
+
         public SubscriptionException(String message) {
+            this(message, false);
+        }
+
+        public SubscriptionException(String message, boolean unknown) {
             super(message);
+            this.unknown = unknown;
         }
     }
     private final AtomicLong nextSubscriptionId = new AtomicLong(1);
@@ -378,7 +386,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         Subscription s = namedSubscriptions.get(new SubscriptionName(clientId, name));
         if (s == null || !s.spec().kind().durable()) {
             throw new SubscriptionException("there is no durable subscription '" + name + "'"
-                    + (clientId == null ? "" : " for client '" + clientId + "'"));
+                    + (clientId == null ? "" : " for client '" + clientId + "'"), true);
         }
         if (!s.consumers().isEmpty()) {
             throw new SubscriptionException("durable subscription '" + name + "' has an active consumer; close it first");

@@ -333,7 +333,7 @@ public final class BrokerConnection extends FrameHandler {
         try {
             ctx.delivery().unsubscribe(clientId(), name);
         } catch (DeliveryEngine.SubscriptionException e) {
-            reply(frame, ErrorCode.INVALID_REQUEST, e.getMessage());
+            reply(frame, e.unknown ? ErrorCode.INVALID_DESTINATION : ErrorCode.INVALID_REQUEST, e.getMessage());
             return;
         }
         channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.UNSUBSCRIBE, FrameLayout.FLAG_RESPONSE,
