@@ -272,7 +272,7 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
         }
         taken();
         KeelMessage m = toMessage(d);
-        session.delivered(this, d);
+        session.received(this, d);
         return m;
     }
 
@@ -310,7 +310,7 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
                     : "the body of message " + m.getJMSMessageID() + " cannot be returned as " + type.getName());
         }
         taken();
-        session.delivered(this, d);
+        session.received(this, d);
         return m;
     }
 

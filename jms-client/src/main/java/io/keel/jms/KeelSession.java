@@ -242,16 +242,40 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         }
     }
 
-    /** The application got a message from {@code c}: acknowledge it now, or keep it for acknowledge/commit. */
+    /**
+     * A message a listener of {@code c} handled: acknowledge it now (not waited for: the next delivery
+     * need not wait a round trip), or keep it for acknowledge/commit.
+     */
     void delivered(KeelMessageConsumer c, KeelMessageConsumer.Delivery d) {
         int mode = getAckModeUnchecked(); // an XA session outside a branch acknowledges as AUTO does
         if (mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE) {
             acks.settleOne(c, d, CommandCode.ACK);
         } else {
-            acks.keep(c, d);
-            if (transaction != null) {
-                transaction.joined(d.generation());
-            }
+            keep(c, d);
+        }
+    }
+
+    /**
+     * A message returned by receive or receiveBody. In AUTO_ACKNOWLEDGE its acknowledgement is done
+     * when the call returns (JMS 3.1 §6.2.10: "when it has successfully returned from a call to
+     * receive"), so anyone, on any connection, sees it consumed from then on; DUPS_OK may lag.
+     */
+    void received(KeelMessageConsumer c, KeelMessageConsumer.Delivery d) throws JMSException {
+        int mode = getAckModeUnchecked();
+        if (mode == AUTO_ACKNOWLEDGE) {
+            acks.settle(List.of(new Acknowledgements.Delivered(c, d.storeQueueId(), d.offset())), CommandCode.ACK,
+                    "acknowledge the received message", 0, null);
+        } else if (mode == DUPS_OK_ACKNOWLEDGE) {
+            acks.settleOne(c, d, CommandCode.ACK);
+        } else {
+            keep(c, d);
+        }
+    }
+
+    private void keep(KeelMessageConsumer c, KeelMessageConsumer.Delivery d) {
+        acks.keep(c, d);
+        if (transaction != null) {
+            transaction.joined(d.generation());
         }
     }
 
