@@ -508,7 +508,7 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
     public void stop() throws JMSException {
         checkOpen();
         used();
-        if (KeelSession.onListenerThreadOf(this)) {
+        if (KeelSession.onMessageListenerThreadOf(this)) {
             throw new IllegalStateException("a message listener may not stop its own connection");
         }
         synchronized (lifecycle) {

@@ -163,7 +163,7 @@ public class KeelJMSContext implements JMSContext {
     @Override
     public void stop() {
         checkOpen();
-        if (KeelSession.onListenerThreadOf(shared.connection)) {
+        if (KeelSession.onMessageListenerThreadOf(shared.connection)) {
             throw new IllegalStateRuntimeException("a message listener may not stop its own JMSContext");
         }
         unchecked(() -> {

@@ -117,6 +117,14 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         this.closedConsumers = acks.new OfClosedConsumers();
     }
 
+    /**
+     * Whether a message listener (not a completion listener) of a session of {@code c} runs on this
+     * thread: it may not stop its connection (JMS 3.1 §6.1.5), which a completion listener may.
+     */
+    static boolean onMessageListenerThreadOf(KeelConnection c) {
+        return onListenerThreadOf(c) && !Boolean.TRUE.equals(IN_COMPLETION.get());
+    }
+
     static boolean onListenerThreadOf(KeelConnection c) {
         KeelSession s = LISTENER.get();
         return s != null && s.connection == c;

@@ -43,6 +43,40 @@ class JmsContextTest {
     }
 
     @Test
+    void aCompletionListenerMayStopButNotCloseItsContext() throws Exception {
+        try (JMSContext ctx = factory.createContext()) {
+            Queue q = ctx.createQueue("ctx.completion");
+            java.util.concurrent.CompletableFuture<Object> stopped = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<Object> closed = new java.util.concurrent.CompletableFuture<>();
+            ctx.createProducer().setAsync(new jakarta.jms.CompletionListener() {
+                @Override
+                public void onCompletion(jakarta.jms.Message m) {
+                    try {
+                        ctx.stop(); // JMS 3.1 §7.3.8 forbids only close, commit and rollback here
+                        stopped.complete("stopped");
+                    } catch (RuntimeException e) {
+                        stopped.complete(e);
+                    }
+                    try {
+                        ctx.close();
+                        closed.complete("closed");
+                    } catch (RuntimeException e) {
+                        closed.complete(e);
+                    }
+                }
+
+                @Override
+                public void onException(jakarta.jms.Message m, Exception e) {
+                    stopped.complete(e);
+                    closed.complete(e);
+                }
+            }).send(q, "x");
+            assertEquals("stopped", stopped.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(IllegalStateRuntimeException.class, closed.get(10, java.util.concurrent.TimeUnit.SECONDS).getClass());
+        }
+    }
+
+    @Test
     void producerPropertiesAndBodies() {
         try (JMSContext ctx = factory.createContext()) {
             Queue q = ctx.createQueue("simple");
