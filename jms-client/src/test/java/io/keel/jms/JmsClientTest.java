@@ -75,6 +75,26 @@ class JmsClientTest {
     }
 
     @Test
+    void messagesArrivingOneAtATimeGoRoundTheSharedConsumers() throws Exception {
+        Connection c = connect();
+        c.start();
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Topic t = s.createTopic("shared.rotation");
+        MessageConsumer first = s.createSharedConsumer(t, "rot");
+        MessageConsumer second = s.createSharedConsumer(t, "rot");
+        MessageProducer p = s.createProducer(t);
+        for (int i = 0; i < 4; i++) {
+            p.send(text(s, "m" + i));
+            MessageConsumer expected = i % 2 == 0 ? first : second;
+            MessageConsumer other = i % 2 == 0 ? second : first;
+            Message m = expected.receive(5_000);
+            assertNotNull(m, "message " + i + " went to the consumer whose turn it is");
+            assertEquals("m" + i, ((TextMessage) m).getText());
+            assertNull(other.receiveNoWait());
+        }
+    }
+
+    @Test
     void nonPersistentSendsAreNotWaitedForAndAFailureSurfacesAtTheNextSend() throws Exception {
         Connection c = connect();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);

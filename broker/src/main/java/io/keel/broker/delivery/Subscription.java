@@ -65,6 +65,9 @@ public final class Subscription {
 
     void removeConsumer(SubscriptionConsumer c) {
         consumers.remove(c);
+        if (lastDelivered == c) {
+            lastDelivered = null;
+        }
     }
 
     /**
@@ -295,9 +298,32 @@ public final class Subscription {
 
     /** Wakes every consumer (new messages, or redeliveries became due). */
     public void wakeConsumers() {
-        for (SubscriptionConsumer c : consumers) {
-            c.wake();
+        // Starting after the consumer that took the last delivery: competing consumers of one
+        // connection run their pushes in wake order, so messages arriving one at a time go round the
+        // consumers instead of all to the first.
+        Object[] all = consumers.toArray();
+        int n = all.length;
+        if (n == 0) {
+            return;
         }
+        int start = 0;
+        SubscriptionConsumer last = lastDelivered;
+        for (int i = 0; i < n; i++) {
+            if (all[i] == last) {
+                start = i + 1;
+                break;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            ((SubscriptionConsumer) all[(start + i) % n]).wake();
+        }
+    }
+
+    /** The consumer that took the most recent delivery (for the order of {@link #wakeConsumers}). */
+    private volatile SubscriptionConsumer lastDelivered;
+
+    void deliveredTo(SubscriptionConsumer c) {
+        lastDelivered = c;
     }
 
     /** Writes the subscription's state for a snapshot: counters, then each cursor that exists. */

@@ -202,6 +202,7 @@ public final class SubscriptionConsumer extends CreditedPusher {
             if (leased == 0) {
                 return;
             }
+            subscription.deliveredTo(this);
             if (delivered == null) {
                 delivered = new StateRecord.Entries(subscription.spec().id(), READ_BATCH * 4);
             }
