@@ -66,6 +66,8 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
     /** The message a listener is handling now (AUTO/DUPS_OK), and whether recover() asked for it back. */
     private Delivery inListener;
     private boolean recoverRequested;
+    /** Whether the broker has this consumer's prefetch credit (given once the connection starts). Guarded by lock. */
+    private boolean creditGranted;
     /** The delivery epoch: raised by each recover; deliveries of an older one are stale. Guarded by lock. */
     private int epoch;
 
@@ -89,8 +91,22 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
     /** The CREATE_CONSUMER request of this consumer (first subscription and re-subscription after a failover). */
     io.netty.buffer.ByteBuf createFrame(io.keel.protocol.client.ProtocolClient client, int correlationId) {
         return new io.keel.protocol.command.CreateConsumer(id, destination.type(), destination.name(), kind, subscription,
-                selector, noLocal, session.connection.config().prefetch(), Long.MAX_VALUE)
-                .frame(client.channel().alloc(), correlationId);
+                selector, noLocal, initialCredit(), Long.MAX_VALUE).frame(client.channel().alloc(), correlationId);
+    }
+
+    /**
+     * The credit a (re)subscription starts with: the prefetch if the connection is started, else none
+     * until {@link #connectionStarted}: a consumer of a stopped connection must not take messages a
+     * consumer elsewhere could have (JMS 3.1 §6.1.5: a stopped connection delivers nothing).
+     */
+    private int initialCredit() {
+        lock.lock();
+        try {
+            creditGranted = session.connection.isStarted();
+            return creditGranted ? session.connection.config().prefetch() : 0;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void checkOpen() throws JMSException {
@@ -126,11 +142,18 @@ public class KeelMessageConsumer implements QueueReceiver, TopicSubscriber {
     }
 
     void connectionStarted() {
+        boolean grant;
         lock.lock();
         try {
+            grant = !creditGranted && !closed;
+            creditGranted = true;
             changed.signalAll();
         } finally {
             lock.unlock();
+        }
+        if (grant) {
+            session.connection.client().send(new Credit(id, session.connection.config().prefetch(), 0)
+                    .frame(session.connection.client().channel().alloc()));
         }
         if (listener != null) {
             session.scheduleDrain(this);

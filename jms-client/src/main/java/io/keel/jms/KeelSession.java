@@ -563,6 +563,9 @@ public class KeelSession implements Session, QueueSession, TopicSession {
             throw e;
         }
         consumers.add(c);
+        if (connection.isStarted()) {
+            c.connectionStarted(); // a start() racing with the creation; gives the credit once
+        }
         return c;
     }
 

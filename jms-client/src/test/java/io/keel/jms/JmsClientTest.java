@@ -75,6 +75,34 @@ class JmsClientTest {
     }
 
     @Test
+    void aConsumerOfAStoppedConnectionTakesNothingFromOthers() throws Exception {
+        Connection stopped = connect();
+        Session ss = stopped.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue q = ss.createQueue("stopped.consumer");
+        MessageConsumer idle = ss.createConsumer(q); // its connection never starts
+        Connection running = connect();
+        running.start();
+        Session rs = running.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer active = rs.createConsumer(q);
+        MessageProducer p = rs.createProducer(q);
+        for (int i = 0; i < 3; i++) {
+            p.send(text(rs, "m" + i));
+        }
+        for (int i = 0; i < 3; i++) {
+            Message m = active.receive(5_000);
+            assertNotNull(m, "message " + i + " reached the consumer that can take it");
+            assertEquals("m" + i, ((TextMessage) m).getText());
+        }
+        assertNull(idle.receiveNoWait());
+        p.send(text(rs, "later"));
+        active.close();
+        stopped.start();
+        Message m = idle.receive(5_000);
+        assertNotNull(m, "once started it gets its credit");
+        assertEquals("later", ((TextMessage) m).getText());
+    }
+
+    @Test
     void messagesArrivingOneAtATimeGoRoundTheSharedConsumers() throws Exception {
         Connection c = connect();
         c.start();
