@@ -4,10 +4,6 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,13 +59,10 @@ public class KeelSession implements Session, QueueSession, TopicSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeelSession.class);
     /** The session whose listener (or completion listener) runs on the current thread. */
-    private static final ThreadLocal<KeelSession> LISTENER = new ThreadLocal<>();
-    private static final ThreadLocal<Boolean> IN_COMPLETION = new ThreadLocal<>();
 
     final KeelConnection connection;
     private final int ackMode;
-    private final ExecutorService delivery;
-    private volatile Thread deliveryThread;
+    private final SessionThread delivery;
     private final List<KeelMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<KeelMessageProducer> producers = new CopyOnWriteArrayList<>();
     private final List<KeelQueueBrowser> browsers = new CopyOnWriteArrayList<>();
@@ -105,12 +98,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     KeelSession(KeelConnection connection, int ackMode) {
         this.connection = connection;
         this.ackMode = ackMode;
-        this.delivery = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "keel-session-" + connection.nextId());
-            t.setDaemon(true);
-            deliveryThread = t;
-            return t;
-        });
+        this.delivery = new SessionThread(this, "keel-session-" + connection.nextId());
         this.acks = new Acknowledgements(connection);
         this.transaction = ackMode == SESSION_TRANSACTED ? new SessionTransaction(connection, acks) : null;
         this.sender = new SessionSender(connection);
@@ -122,16 +110,16 @@ public class KeelSession implements Session, QueueSession, TopicSession {
      * thread: it may not stop its connection (JMS 3.1 §6.1.5), which a completion listener may.
      */
     static boolean onMessageListenerThreadOf(KeelConnection c) {
-        return onListenerThreadOf(c) && !Boolean.TRUE.equals(IN_COMPLETION.get());
+        return onListenerThreadOf(c) && !SessionThread.inCompletionListener();
     }
 
     static boolean onListenerThreadOf(KeelConnection c) {
-        KeelSession s = LISTENER.get();
+        KeelSession s = SessionThread.listenerSession();
         return s != null && s.connection == c;
     }
 
     boolean onOwnDeliveryThread() {
-        return Thread.currentThread() == deliveryThread;
+        return delivery.isCurrent();
     }
 
     void checkOpen() throws JMSException {
@@ -203,31 +191,13 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     /** Runs a consumer's listener over its buffered messages on the session thread. */
     void scheduleDrain(KeelMessageConsumer c) {
         if (!closed) {
-            delivery.execute(() -> {
-                LISTENER.set(this);
-                try {
-                    c.drainToListener();
-                } finally {
-                    LISTENER.remove();
-                }
-            });
+            delivery.drain(c);
         }
     }
 
     /** Runs a completion listener callback on the session thread, in the order they were queued. */
     CompletableFuture<Void> runCallback(Runnable callback) {
-        return CompletableFuture.runAsync(() -> {
-            LISTENER.set(this);
-            IN_COMPLETION.set(Boolean.TRUE);
-            try {
-                callback.run();
-            } catch (RuntimeException e) {
-                LOG.warn("a completion listener threw {}", e.toString());
-            } finally {
-                IN_COMPLETION.remove();
-                LISTENER.remove();
-            }
-        }, delivery);
+        return delivery.callback(callback);
     }
 
     void connectionStarted() {
@@ -238,16 +208,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
 
     /** Waits until no listener of this session runs (stop, close); not on the session's own thread. */
     void awaitListenersIdle() {
-        if (onOwnDeliveryThread() || delivery.isShutdown()) {
-            return;
-        }
-        try {
-            delivery.submit(() -> { }).get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | java.util.concurrent.TimeoutException | java.util.concurrent.RejectedExecutionException e) {
-            LOG.warn("a message listener of the session did not return within 60 s");
-        }
+        delivery.awaitIdle();
     }
 
     /**
@@ -354,7 +315,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         if (ackMode != SESSION_TRANSACTED) {
             throw new IllegalStateException("commit: the session is not transacted");
         }
-        if (Boolean.TRUE.equals(IN_COMPLETION.get())) {
+        if (SessionThread.inCompletionListener()) {
             throw new IllegalStateException("commit may not be called from a completion listener");
         }
         for (KeelMessageProducer p : producers) {
@@ -381,7 +342,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         if (ackMode != SESSION_TRANSACTED) {
             throw new IllegalStateException("rollback: the session is not transacted");
         }
-        if (Boolean.TRUE.equals(IN_COMPLETION.get())) {
+        if (SessionThread.inCompletionListener()) {
             throw new IllegalStateException("rollback may not be called from a completion listener");
         }
         for (KeelMessageProducer p : producers) {
@@ -691,7 +652,7 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         if (closed) {
             return;
         }
-        if (LISTENER.get() == this) {
+        if (SessionThread.listenerSession() == this) {
             throw new IllegalStateException("a message or completion listener may not close its own session");
         }
         for (KeelMessageProducer p : producers) {
