@@ -281,20 +281,32 @@ public final class MessageStore implements AutoCloseable {
 
     private ConsumeQueue queue(QueueKey key) {
         ConsumeQueue q = queues.get(key);
-        if (q == null) {
+        if (q == null || !q.everHadRecords()) {
             throw new StoreException.UnknownQueue("queue " + key + " has no records in the store at " + layout.root);
         }
         return q;
     }
 
-    /** Whether any record of {@code key} was ever appended (or recovered). */
-    public boolean hasQueue(QueueKey key) {
-        return queues.get(key) != null;
+    /**
+     * Declares a queue ahead of its first record: its ConsumeQueue file is created in the background,
+     * off the dispatcher (which is in the round trip of every synchronous send). Optional; does
+     * nothing for a queue that already has its file. Any thread; never blocks.
+     */
+    public void prepareQueue(QueueKey key) {
+        if (!closed) {
+            queues.prepare(key);
+        }
     }
 
-    /** Every queue the store knows. */
+    /** Whether any record of {@code key} was ever appended (or recovered); a prepared queue is not enough. */
+    public boolean hasQueue(QueueKey key) {
+        ConsumeQueue q = queues.get(key);
+        return q != null && q.everHadRecords();
+    }
+
+    /** Every queue with records (appended or recovered). */
     public List<QueueKey> queueKeys() {
-        return queues.all().stream().map(ConsumeQueue::key).toList();
+        return queues.all().stream().filter(ConsumeQueue::everHadRecords).map(ConsumeQueue::key).toList();
     }
 
     /**
@@ -459,6 +471,7 @@ public final class MessageStore implements AutoCloseable {
         }
         closed = true;
         housekeeping.stop();
+        queues.stopPreparing();
         log.shutdown();
         flusher.stop();
         dispatcher.stop();
@@ -469,6 +482,7 @@ public final class MessageStore implements AutoCloseable {
             long end = log.flushedOffset();
             new Checkpoint(end, end, queues.size(), System.currentTimeMillis()).write(layout.checkpoint);
         }
+        queues.closeFiles();
         log.close();
         if (healthy && dispatcher.failure() == null) {
             Files.deleteIfExists(layout.abortMarker);

@@ -211,7 +211,13 @@ public final class DestinationRegistry implements AutoCloseable {
                 floors[q] = deleted == null ? 0 : deleted;
             }
             LOG.info("created {} with {} queue ids{}", k, queueCount, explicit ? "" : " on first use");
-            return new Destination(k, queueCount, floors);
+            Destination created = new Destination(k, queueCount, floors);
+            // Their ConsumeQueue files are made in the background now rather than by the store's
+            // dispatcher at each queue id's first message, inside that send's round trip.
+            for (int q = 0; q < queueCount; q++) {
+                store.prepareQueue(created.key(Destination.storeQueueId(q, Destination.DEFAULT_PRIORITY)));
+            }
+            return created;
         });
         dirty.set(true);
         return d;

@@ -1,6 +1,7 @@
 package io.keel.store.commitlog;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
@@ -77,14 +78,15 @@ public final class MappedFiles {
      * ConsumeQueues' cached free-space check).
      */
     public static void createUnchecked(Path path, long size) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            long existing = ch.size();
+        // ftruncate, not a write of the last byte: that byte would put a page in the page cache and
+        // make the file system allocate a block for it, for every one of thousands of new queues.
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+            long existing = file.length();
             if (existing > size) {
                 throw new IOException("file " + path + " is " + existing + " bytes, larger than the expected " + size);
             }
             if (existing < size) {
-                ch.write(ByteBuffer.allocate(1), size - 1);
+                file.setLength(size);
             }
         }
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +33,9 @@ public final class ConsumeQueue {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumeQueue.class);
 
+    /** The page size the page-cache preparation assumes; a larger real page only costs extra writes. */
+    private static final int PAGE = 4096;
+
     private final QueueKey key;
     private final Path directory;
     private final int entriesPerSegment;
@@ -47,6 +51,16 @@ public final class ConsumeQueue {
      * so that anyone can see where the queue ends including records not yet dispatched.
      */
     volatile long nextAssignOffset;
+
+    /**
+     * Bytes from the start of the last segment whose pages the dispatcher has already brought into
+     * the page cache by writing them through the file (see {@link #put}). Dispatcher thread only.
+     */
+    private int cachedBytes;
+    private long cachedSegmentFirstOffset = -1;
+    /** An open channel of one segment, held for {@link EntryFileWriter}; dispatcher thread only. */
+    FileChannel openSegmentChannel;
+    long openSegmentFirstOffset = -1;
 
     /** One mapped segment file; its buffer is written by the dispatcher and read by anyone. */
     private record Segment(long firstOffset, Path path, MappedByteBuffer mapping) {
@@ -146,7 +160,8 @@ public final class ConsumeQueue {
      * nothing (dispatch is idempotent); offsets below the minimum were deleted and are ignored.
      * Dispatcher thread only.
      */
-    void put(long queueOffset, long commitLogOffset, int size, long tagCode) throws IOException {
+    void put(long queueOffset, long commitLogOffset, int size, long tagCode, EntryFileWriter writer)
+            throws IOException {
         long max = maxOffset;
         if (queueOffset < max) {
             if (queueOffset >= minOffset) {
@@ -162,12 +177,18 @@ public final class ConsumeQueue {
         }
         Segment[] segs = segments;
         if (segs.length == 0) {
-            segs = new Segment[] {createSegment(queueOffset)};
-            segments = segs;
-            minOffset = queueOffset;
-            maxOffset = queueOffset;
-            flushedOffset = queueOffset;
-        } else if (queueOffset > max) {
+            synchronized (this) { // the preparer may be creating it (prepareFirstSegment)
+                if (segments.length == 0) {
+                    segments = new Segment[] {createSegment(queueOffset)};
+                    minOffset = queueOffset;
+                    maxOffset = queueOffset;
+                    flushedOffset = queueOffset;
+                }
+                segs = segments;
+                max = maxOffset;
+            }
+        }
+        if (queueOffset > max) {
             LOG.warn("consume queue {}: entries {} to {} are missing from the commit log; they stay empty",
                     key, max, queueOffset - 1);
         }
@@ -182,9 +203,35 @@ public final class ConsumeQueue {
             }
             s = segmentFor(queueOffset);
         }
-        ConsumeQueueEntry.write(s.mapping, (int) (queueOffset - s.firstOffset) * ConsumeQueueEntry.SIZE,
-                commitLogOffset, size, tagCode);
+        int pos = (int) (queueOffset - s.firstOffset) * ConsumeQueueEntry.SIZE;
+        if (s.firstOffset != cachedSegmentFirstOffset || pos + ConsumeQueueEntry.SIZE > cachedBytes) {
+            // A new page: written through the file, not faulted in through the mapping (EntryFileWriter).
+            writer.write(this, s.path, s.firstOffset, pos, commitLogOffset, size, tagCode);
+            cachedSegmentFirstOffset = s.firstOffset;
+            cachedBytes = (pos + ConsumeQueueEntry.SIZE + PAGE - 1) / PAGE * PAGE;
+        } else {
+            ConsumeQueueEntry.write(s.mapping, pos, commitLogOffset, size, tagCode);
+        }
         maxOffset = queueOffset + 1;
+    }
+
+    /** Whether a record was ever appended to (or recovered for) this queue: not so for a prepared one. */
+    public boolean everHadRecords() {
+        return nextAssignOffset > 0 || maxOffset > 0 || minOffset > 0;
+    }
+
+    boolean hasSegments() {
+        return segments.length != 0;
+    }
+
+    /**
+     * Creates the first segment of a queue that has never had an entry (its first offset is 0), ahead
+     * of the record; does nothing otherwise. Any thread (see {@link QueuePreparer}).
+     */
+    synchronized void prepareFirstSegment() throws IOException {
+        if (segments.length == 0 && maxOffset == 0 && minOffset == 0) {
+            segments = new Segment[] {createSegment(0)};
+        }
     }
 
     private Segment createSegment(long firstOffset) throws IOException {

@@ -29,14 +29,23 @@ public final class ConsumeQueueTable implements QueueOffsets {
     private final FreeSpace freeSpace;
     private final ConcurrentHashMap<QueueKey, ConsumeQueue> queues = new ConcurrentHashMap<>();
 
+    private volatile QueuePreparer preparer;
+    private boolean closed;
+    private final EntryFileWriter entryFileWriter;
+
     // Dispatcher-owned open-addressing index from (destination bytes, queue id) to queue.
     private ConsumeQueue[] slots = new ConsumeQueue[1024];
     private int slotCount;
 
     public ConsumeQueueTable(Path root, int entriesPerSegment) {
+        this(root, entriesPerSegment, EntryFileWriter.DEFAULT_MAX_OPEN_FILES);
+    }
+
+    ConsumeQueueTable(Path root, int entriesPerSegment, int maxOpenFiles) {
         this.root = root;
         this.entriesPerSegment = entriesPerSegment;
         this.freeSpace = new FreeSpace(root);
+        this.entryFileWriter = new EntryFileWriter(maxOpenFiles);
     }
 
     public Path root() {
@@ -54,6 +63,41 @@ public final class ConsumeQueueTable implements QueueOffsets {
 
     public int size() {
         return queues.size();
+    }
+
+    /**
+     * Creates the first segment of {@code key}'s queue in the background if it has none yet; see
+     * {@link QueuePreparer}. Any thread.
+     */
+    public void prepare(QueueKey key) {
+        ConsumeQueue q = queues.get(key);
+        if (q != null && q.hasSegments()) {
+            return;
+        }
+        QueuePreparer p = preparer;
+        if (p == null) {
+            synchronized (this) {
+                p = preparer;
+                if (p == null) {
+                    if (closed) {
+                        return;
+                    }
+                    p = new QueuePreparer(this);
+                    preparer = p;
+                }
+            }
+        }
+        p.submit(key);
+    }
+
+    /** Queues submitted to {@link #prepare} and not yet prepared. */
+    public int preparing() {
+        QueuePreparer p = preparer;
+        return p == null ? 0 : p.backlog();
+    }
+
+    ConsumeQueue getOrCreateQueue(QueueKey key) {
+        return getOrCreate(key);
     }
 
     private ConsumeQueue getOrCreate(QueueKey key) {
@@ -170,7 +214,24 @@ public final class ConsumeQueueTable implements QueueOffsets {
 
     /** Writes the entry of a record; see {@link ConsumeQueue#put}. Dispatcher thread only. */
     public void put(ConsumeQueue q, long queueOffset, long commitLogOffset, int size, long tagCode) throws IOException {
-        q.put(queueOffset, commitLogOffset, size, tagCode);
+        q.put(queueOffset, commitLogOffset, size, tagCode, entryFileWriter);
+    }
+
+    /** Stops preparing queues (see {@link #prepare}); waits for a preparation under way. */
+    public void stopPreparing() {
+        QueuePreparer p;
+        synchronized (this) {
+            closed = true;
+            p = preparer;
+        }
+        if (p != null) {
+            p.stop();
+        }
+    }
+
+    /** Closes the segment files the dispatcher keeps open; the mappings stay usable. */
+    public void closeFiles() throws IOException {
+        entryFileWriter.close();
     }
 
     /** Recovery: every queue forgets entries at or beyond {@code commitLogEnd}. */
