@@ -64,7 +64,10 @@ public final class AppendRecord {
         return this;
     }
 
-    /** A system record of the owner's subtype {@code systemType}, not bound to a queue. */
+    /**
+     * A system record of the owner's subtype {@code systemType} (0 or more: negative types are the
+     * store's own), not bound to a queue.
+     */
     public AppendRecord system(int systemType, ByteBuffer payload) {
         this.kind = Kind.SYSTEM;
         this.systemType = systemType;
@@ -217,6 +220,11 @@ public final class AppendRecord {
     }
 
     /** Whether the record takes a queue offset: it will get a ConsumeQueue entry when dispatched. */
+    /** Whether this is the store's own record deleting its queue key's ConsumeQueue. */
+    public boolean deletesQueue() {
+        return kind == Kind.SYSTEM && systemType == RecordLayout.SYSTEM_TYPE_QUEUE_DELETED && queueKey != null;
+    }
+
     public boolean takesQueueOffset() {
         return queueKey != null && RecordLayout.isIndexed(flags());
     }

@@ -70,6 +70,7 @@ public final class MessageStore implements AutoCloseable {
         this.log = new CommitLog(config, layout.commitLog, recovered.segments(), end, metrics);
         this.queues = new ConsumeQueueTable(layout.consumeQueues, config.consumeQueueEntriesPerSegment());
         long min = log.minOffset();
+        queues.removeDeletedLeftovers();
         boolean rebuild = needsRebuild(checkpoint, end > min);
         if (rebuild) {
             LOG.warn("store {}: rebuilding every consume queue from the commit log", layout.root);
@@ -90,8 +91,18 @@ public final class MessageStore implements AutoCloseable {
                 recovered.stopReason(), rebuild);
         Files.write(layout.abortMarker, new byte[0]);
         log.setWriteListener(config.flushMode() == FlushMode.ASYNC_FLUSH ? dispatcher.wakeup() : null);
-        this.flusher = new Flusher(log, config.flushMode(), config.asyncFlushIntervalMillis(),
-                dispatcher.wakeup()::signal);
+        Runnable afterFlush = dispatcher.wakeup()::signal;
+        if (config.flushMode() == FlushMode.SYNC_FLUSH) {
+            // The flusher dispatches what it forced itself when the dispatcher thread is idle: one
+            // thread hand-off fewer in every synchronous send (see Dispatcher.tryDispatchHere).
+            Dispatcher d = dispatcher;
+            afterFlush = () -> {
+                if (!d.tryDispatchHere()) {
+                    d.wakeup().signal();
+                }
+            };
+        }
+        this.flusher = new Flusher(log, config.flushMode(), config.asyncFlushIntervalMillis(), afterFlush);
         this.housekeeping = new Housekeeping(this);
         housekeeping.checkDisk();
         flusher.start();
@@ -296,6 +307,18 @@ public final class MessageStore implements AutoCloseable {
         if (!closed) {
             queues.prepare(key);
         }
+    }
+
+    /**
+     * Deletes the ConsumeQueue of {@code key} through a record in the log, so that recovery deletes it
+     * at the same point: entries of records before it are gone once it is dispatched (its files are
+     * removed in the background), and records of {@code key} appended after it start a new queue at
+     * offset 0. The records stay in the CommitLog until retention. For queues that will not be read
+     * again, such as those of temporary destinations. The future completes when the record is written.
+     */
+    public CompletableFuture<AppendResult> deleteQueue(QueueKey key) {
+        return append(new AppendRecord().system(RecordLayout.SYSTEM_TYPE_QUEUE_DELETED, ByteBuffer.allocate(0))
+                .queueKey(key).awaitFlush(false));
     }
 
     /** Whether any record of {@code key} was ever appended (or recovered); a prepared queue is not enough. */

@@ -113,10 +113,15 @@ public final class DestinationRegistry implements AutoCloseable {
             d.settingOverrides(overrides);
             destinations.put(id, d);
         }
-        // Destinations created on first use whose metadata write a crash prevented.
+        // Destinations created on first use whose metadata write a crash prevented; and the store
+        // queues of temporary destinations, which do not outlive the broker.
         Map<DestinationId, Integer> fromStore = new HashMap<>();
         for (QueueKey k : store.queueKeys()) {
             DestinationId id = fromStoreName(k.destination());
+            if (id != null && id.type().isTemporary()) {
+                store.deleteQueue(k);
+                continue;
+            }
             if (id != null && !id.type().isTemporary() && !destinations.containsKey(id)) {
                 fromStore.merge(id, Destination.queueIdOf(k.queueId()) + 1, Math::max);
             }
@@ -310,9 +315,29 @@ public final class DestinationRegistry implements AutoCloseable {
         return d;
     }
 
-    /** Removes a temporary destination (not persisted). */
+    /**
+     * Removes a temporary destination (not persisted) and deletes its store queues: a temporary
+     * destination is never read again, and a request/reply application makes one per request, so
+     * their ConsumeQueue files must not pile up.
+     */
     public void removeTemporary(DestinationId id) {
-        destinations.remove(id);
+        Destination d = destinations.remove(id);
+        if (d != null) {
+            deleteStoreQueues(d);
+        }
+    }
+
+    private void deleteStoreQueues(Destination d) {
+        for (int q = 0; q < d.storeQueueCount(); q++) {
+            QueueKey key = d.key(q);
+            if (store.hasQueue(key)) {
+                store.deleteQueue(key).whenComplete((r, e) -> {
+                    if (e != null) {
+                        LOG.warn("could not delete the store queue {} of {}: {}", key, d.id(), e.toString());
+                    }
+                });
+            }
+        }
     }
 
     /** Admin purge: every stored message of the destination is dropped; returns how many. */

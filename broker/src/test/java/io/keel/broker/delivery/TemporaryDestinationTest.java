@@ -1,10 +1,13 @@
 package io.keel.broker.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 import io.keel.broker.Broker;
 import io.keel.broker.config.BrokerConfig;
 import io.keel.protocol.DestinationType;
+import io.keel.store.AppendRecord;
+import io.keel.store.MessageStore;
+import io.keel.store.QueueKey;
+import io.keel.store.StoreConfig;
 import io.keel.protocol.client.ProtocolClient;
 import io.keel.protocol.client.RemoteError;
 import io.keel.protocol.command.CommandCode;
@@ -142,5 +149,49 @@ class TemporaryDestinationTest {
             }
         }
         assertEquals(ErrorCode.INVALID_DESTINATION, code);
+    }
+
+    @Test
+    void itsStoreQueueAndFilesAreDeletedWithIt() throws Exception {
+        ProtocolClient owner = connect();
+        String name = createTemporaryQueue(owner);
+        ProtocolClient other = connect();
+        send(other, name, "one");
+        send(other, name, "two");
+        JmsConsumerClient c = new JmsConsumerClient(owner, 1, DestinationType.TEMPORARY_QUEUE, name,
+                CreateConsumer.KIND_QUEUE, null, null, 10);
+        assertEquals("one", c.next().text());
+        QueueKey key = new QueueKey("q:" + name, io.keel.broker.destination.Destination.storeQueueId(0, 4));
+        Path files = dir.resolve("store").resolve("consumequeue").resolve(("q%3A" + name).replace(":", "%3A"));
+        assertTrue(broker.store().hasQueue(key), "the store has the temporary queue's messages");
+        assertTrue(Files.isDirectory(files), files + " exists while the queue does");
+        c.closeConsumer();
+        delete(owner, name);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((broker.store().hasQueue(key) || Files.exists(files)) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertFalse(broker.store().hasQueue(key), "the store forgot the queue");
+        assertFalse(Files.exists(files), "its ConsumeQueue files are gone: " + files);
+    }
+
+    @Test
+    void storeQueuesOfTemporaryDestinationsDoNotOutliveARestart() throws Exception {
+        broker.close();
+        QueueKey orphan = new QueueKey("q:ID:left.by.a.crash.1", 4);
+        QueueKey kept = new QueueKey("Q:orders", 4);
+        try (MessageStore store = MessageStore.open(new StoreConfig(dir.resolve("store")).segmentSize(4 << 20)
+                .maxRecordSize(1 << 20).zeroFillSegments(false))) {
+            store.append(new AppendRecord().message(orphan, ByteBuffer.wrap(new byte[] {1}))).get();
+            store.append(new AppendRecord().message(kept, ByteBuffer.wrap(new byte[] {2}))).get();
+        }
+        broker = Broker.start(BrokerConfig.defaults().set("dataDir", dir.toString()).set("brokerPort", "0")
+                .set("nameServerPort", "0").set("segmentSize", "4m").set("maxMessageSize", "1m").set("ioThreads", "2"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (broker.store().hasQueue(orphan) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertFalse(broker.store().hasQueue(orphan), "a temporary destination's store queue is deleted at start");
+        assertTrue(broker.store().hasQueue(kept), "other queues stay");
     }
 }

@@ -172,6 +172,9 @@ public final class CommitLog {
                 }
                 throw new StoreException("commit log: cannot write the record at offset " + physical + ": " + e, e);
             }
+            if (record.deletesQueue()) { // only once written: a failed write deletes nothing
+                queueOffsets.deleted(record.queueKey());
+            }
             if (await) {
                 waiters.add(cb, physical + size, physical, queueOffset, size, timestamp,
                         System.nanoTime() + config.syncFlushTimeoutMillis() * 1_000_000L);
@@ -254,6 +257,9 @@ public final class CommitLog {
                             queueOffsets.undo(record.queueKey());
                         }
                         throw new StoreException("commit log: cannot write the record at offset " + physical + ": " + e, e);
+                    }
+                    if (record.deletesQueue()) {
+                        queueOffsets.deleted(record.queueKey());
                     }
                     physicals[i] = physical;
                     queueOffsetsOut[i] = q;

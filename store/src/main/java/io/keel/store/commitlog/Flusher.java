@@ -11,8 +11,9 @@ import io.keel.store.StoreException;
 /**
  * The thread that forces the CommitLog to disk.
  *
- * <p>SYNC_FLUSH (group commit): whenever written data is not yet flushed it forces at once and wakes
- * the dispatcher, which completes every waiting append the force covered once it is dispatched. No
+ * <p>SYNC_FLUSH (group commit): whenever written data is not yet flushed it forces at once, then runs
+ * {@code afterFlush}: the store dispatches the forced records on this thread if the dispatcher thread
+ * is idle (else wakes it), which completes every waiting append the force covered. No
  * timer: the next force starts as soon as the previous one ends, so under load one force serves every
  * append written during the previous one.
  *

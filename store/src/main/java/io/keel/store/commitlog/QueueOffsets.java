@@ -12,4 +12,10 @@ public interface QueueOffsets {
 
     /** Gives back the offset just reserved for {@code key}, because the write failed. */
     void undo(QueueKey key);
+
+    /**
+     * A record deleting {@code key}'s queue is being written: later records of {@code key} start a
+     * new queue at offset 0.
+     */
+    void deleted(QueueKey key);
 }

@@ -64,6 +64,12 @@ public final class RecordLayout {
     public static final int TAG_CODE = 68;
     public static final int TRANSACTION_ID = 76;
     public static final int SYSTEM_TYPE = 84;
+    /**
+     * System types below 0 are the store's own. This one deletes the ConsumeQueue of the record's
+     * queue key where it stands in the log: entries of records before it go, records after it start
+     * the queue afresh at offset 0. Replaying the log replays the deletion at the same point.
+     */
+    public static final int SYSTEM_TYPE_QUEUE_DELETED = -1;
     /** Size of the fixed header; the destination name starts here. */
     public static final int HEADER_SIZE = 88;
 

@@ -235,13 +235,26 @@ public final class ConsumeQueue {
     }
 
     private Segment createSegment(long firstOffset) throws IOException {
-        Files.createDirectories(directory);
         Path p = directory.resolve(CommitLogSegment.fileName(firstOffset));
         if (freeSpace != null) {
             freeSpace.reserve(p, segmentBytes);
-            MappedFiles.createUnchecked(p, segmentBytes);
-        } else {
-            MappedFiles.create(p, segmentBytes, false);
+        }
+        for (int attempt = 1; ; attempt++) {
+            Files.createDirectories(directory);
+            try {
+                if (freeSpace != null) {
+                    MappedFiles.createUnchecked(p, segmentBytes);
+                } else {
+                    MappedFiles.create(p, segmentBytes, false);
+                }
+                break;
+            } catch (java.nio.file.NoSuchFileException e) {
+                // The destination directory was just removed with the last queue of a deleted
+                // destination (QueuePreparer.Deletion): make it again, once.
+                if (attempt == 2) {
+                    throw e;
+                }
+            }
         }
         return new Segment(firstOffset, p, MappedFiles.map(p, segmentBytes));
     }

@@ -5,9 +5,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -35,7 +38,15 @@ public final class ConsumeQueueTable implements QueueOffsets {
 
     // Dispatcher-owned open-addressing index from (destination bytes, queue id) to queue.
     private ConsumeQueue[] slots = new ConsumeQueue[1024];
-    private int slotCount;
+    /** Slots holding a queue or {@link #DELETED_SLOT}; slots holding a queue. */
+    private int slotsUsed;
+    private int slotsLive;
+    /** Marks an index slot whose queue was deleted (open addressing: probing goes on past it). */
+    private static final ConsumeQueue DELETED_SLOT = new ConsumeQueue(new QueueKey("(deleted)", 0), Path.of("."), 1);
+    /** Where deleted queues' directories wait for the background deletion. */
+    static final String DELETED_DIRECTORY = ".deleted";
+    /** Queues detached by a deletion record that the dispatcher has not reached yet, oldest first. */
+    private final Map<QueueKey, ArrayDeque<ConsumeQueue>> pendingDeletions = new HashMap<>();
 
     public ConsumeQueueTable(Path root, int entriesPerSegment) {
         this(root, entriesPerSegment, EntryFileWriter.DEFAULT_MAX_OPEN_FILES);
@@ -74,20 +85,25 @@ public final class ConsumeQueueTable implements QueueOffsets {
         if (q != null && q.hasSegments()) {
             return;
         }
+        QueuePreparer p = worker();
+        if (p != null) {
+            p.submit(key);
+        }
+    }
+
+    /** The background thread of queue files, started on first use; null once closed. */
+    private QueuePreparer worker() {
         QueuePreparer p = preparer;
         if (p == null) {
             synchronized (this) {
                 p = preparer;
-                if (p == null) {
-                    if (closed) {
-                        return;
-                    }
+                if (p == null && !closed) {
                     p = new QueuePreparer(this);
                     preparer = p;
                 }
             }
         }
-        p.submit(key);
+        return p;
     }
 
     /** Queues submitted to {@link #prepare} and not yet prepared. */
@@ -131,6 +147,28 @@ public final class ConsumeQueueTable implements QueueOffsets {
      * {@code buf}. Allocates only the first time a queue is seen. Dispatcher thread only.
      */
     public ConsumeQueue forRecord(ByteBuffer buf, int position, int length, int queueId) {
+        int slot = slotOf(buf, position, length, queueId);
+        if (slot >= 0) {
+            return slots[slot];
+        }
+        QueueKey key = keyOf(buf, position, length, queueId);
+        // A queue deleted by a record further on in the log still owns the records before it.
+        ConsumeQueue q = oldestPendingDeletion(key);
+        if (q == null) {
+            q = getOrCreate(key);
+        }
+        index(q);
+        return q;
+    }
+
+    private static QueueKey keyOf(ByteBuffer buf, int position, int length, int queueId) {
+        byte[] name = new byte[length];
+        buf.get(position, name);
+        return new QueueKey(new String(name, StandardCharsets.UTF_8), queueId);
+    }
+
+    /** The index slot of the queue with these name bytes and queue id, or -1. */
+    private int slotOf(ByteBuffer buf, int position, int length, int queueId) {
         int h = 1;
         for (int i = 0; i < length; i++) {
             h = 31 * h + buf.get(position + i);
@@ -140,37 +178,132 @@ public final class ConsumeQueueTable implements QueueOffsets {
         for (int i = mix(h) & mask; ; i = (i + 1) & mask) {
             ConsumeQueue q = slots[i];
             if (q == null) {
-                break;
+                return -1;
             }
-            if (q.key().hashCode() == h && q.key().queueId() == queueId && sameBytes(q.key(), buf, position, length)) {
-                return q;
+            if (q != DELETED_SLOT && q.key().hashCode() == h && q.key().queueId() == queueId
+                    && sameBytes(q.key(), buf, position, length)) {
+                return i;
             }
         }
-        byte[] name = new byte[length];
-        buf.get(position, name);
-        ConsumeQueue q = getOrCreate(new QueueKey(new String(name, StandardCharsets.UTF_8), queueId));
-        index(q);
-        return q;
     }
 
     private void index(ConsumeQueue q) {
-        if ((slotCount + 1) * 2 > slots.length) {
+        if ((slotsUsed + 1) * 2 > slots.length) {
             ConsumeQueue[] old = slots;
-            slots = new ConsumeQueue[old.length * 2];
-            slotCount = 0;
+            slots = new ConsumeQueue[slotsLive * 4 > old.length ? old.length * 2 : old.length];
+            slotsUsed = 0;
+            slotsLive = 0;
             for (ConsumeQueue o : old) {
-                if (o != null) {
+                if (o != null && o != DELETED_SLOT) {
                     index(o);
                 }
             }
         }
         int mask = slots.length - 1;
         int i = mix(q.key().hashCode()) & mask;
-        while (slots[i] != null) {
+        while (slots[i] != null && slots[i] != DELETED_SLOT) {
             i = (i + 1) & mask;
         }
+        if (slots[i] == null) {
+            slotsUsed++;
+        }
         slots[i] = q;
-        slotCount++;
+        slotsLive++;
+    }
+
+    // ---- deletion ---------------------------------------------------------------------------------
+
+    /**
+     * Appender side, under the CommitLog write lock, once a {@link
+     * io.keel.store.commitlog.RecordLayout#SYSTEM_TYPE_QUEUE_DELETED} record is written: later records
+     * of {@code key} go to a new queue from offset 0; the old one keeps the records before the
+     * deletion until the dispatcher reaches it ({@link #deleteAtDispatch}).
+     */
+    @Override
+    public void deleted(QueueKey key) {
+        synchronized (pendingDeletions) {
+            ConsumeQueue q = queues.get(key);
+            if (q != null) {
+                pendingDeletions.computeIfAbsent(key, k -> new ArrayDeque<>()).add(q);
+                queues.remove(key, q);
+            }
+        }
+    }
+
+    private ConsumeQueue oldestPendingDeletion(QueueKey key) {
+        synchronized (pendingDeletions) {
+            ArrayDeque<ConsumeQueue> d = pendingDeletions.get(key);
+            return d == null ? null : d.peekFirst();
+        }
+    }
+
+    boolean deletionPending(QueueKey key) {
+        synchronized (pendingDeletions) {
+            return pendingDeletions.containsKey(key);
+        }
+    }
+
+    /**
+     * Dispatcher side, at the deletion record of the queue with these name bytes and queue id: forgets
+     * the queue and moves its directory aside, to be deleted in the background. Replaying the log
+     * (recovery) deletes at the same point. Dispatcher thread only.
+     */
+    public void deleteAtDispatch(ByteBuffer buf, int position, int length, int queueId) throws IOException {
+        int slot = slotOf(buf, position, length, queueId);
+        ConsumeQueue q;
+        QueueKey key;
+        if (slot >= 0) {
+            q = slots[slot];
+            key = q.key();
+            slots[slot] = DELETED_SLOT;
+            slotsLive--;
+        } else {
+            key = keyOf(buf, position, length, queueId);
+            q = oldestPendingDeletion(key);
+            if (q == null) {
+                q = queues.get(key); // recovery: the appender side never saw this deletion
+            }
+        }
+        synchronized (pendingDeletions) {
+            ArrayDeque<ConsumeQueue> d = pendingDeletions.get(key);
+            if (d != null && d.peekFirst() == q) {
+                d.pollFirst();
+                if (d.isEmpty()) {
+                    pendingDeletions.remove(key);
+                }
+            }
+            if (q != null) {
+                queues.remove(key, q);
+            }
+        }
+        if (q == null) {
+            return;
+        }
+        entryFileWriter.forget(q);
+        Path dir = q.directory();
+        if (Files.isDirectory(dir)) {
+            // A rename, so that a new queue of the same key can create its files at once; the old
+            // mappings stay valid for any reader still holding them.
+            Path aside = root.resolve(DELETED_DIRECTORY).resolve(dir.getParent().getFileName() + "@"
+                    + dir.getFileName() + "@" + System.nanoTime());
+            Files.createDirectories(aside.getParent());
+            Files.move(dir, aside);
+            QueuePreparer.Deletion deletion = new QueuePreparer.Deletion(aside, dir.getParent());
+            QueuePreparer w = worker();
+            if (w != null) {
+                w.submitDeletion(deletion);
+            } else {
+                deletion.run();
+            }
+        }
+    }
+
+    /** Removes what deletions left aside before a restart. Before loading. */
+    public void removeDeletedLeftovers() throws IOException {
+        Path aside = root.resolve(DELETED_DIRECTORY);
+        if (Files.isDirectory(aside)) {
+            QueuePreparer.deleteTree(aside);
+        }
     }
 
     private static int mix(int h) {
@@ -197,7 +330,8 @@ public final class ConsumeQueueTable implements QueueOffsets {
         }
         List<Path> destinations = new ArrayList<>();
         try (Stream<Path> s = Files.list(root)) {
-            s.filter(Files::isDirectory).forEach(destinations::add);
+            s.filter(d -> Files.isDirectory(d) && !d.getFileName().toString().startsWith("."))
+                    .forEach(destinations::add);
         }
         for (Path d : destinations) {
             String destination = decode(d.getFileName().toString());

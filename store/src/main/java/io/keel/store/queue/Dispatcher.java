@@ -17,8 +17,9 @@ import io.keel.store.commitlog.Wakeup;
 
 /**
  * Follows the CommitLog up to the confirmed watermark, writes the ConsumeQueue entry of every indexed
- * record and hands every record to the listeners, in log order. One thread; one reused view; no
- * allocation per record. Re-dispatching a range is harmless (entries already present are kept).
+ * record and hands every record to the listeners, in log order. One thread at a time (its own, or
+ * the flusher's through {@link #tryDispatchHere}, under a lock); one reused view; no allocation per
+ * record. Re-dispatching a range is harmless (entries already present are kept).
  */
 public final class Dispatcher implements Runnable {
 
@@ -31,6 +32,8 @@ public final class Dispatcher implements Runnable {
     private volatile DispatchListener[] listeners = new DispatchListener[0];
     private final RecordView view = new RecordView();
     private final Wakeup wakeup = new Wakeup();
+    /** Held while dispatching: by the dispatcher thread, or by the flusher ({@link #tryDispatchHere}). */
+    private final java.util.concurrent.locks.ReentrantLock dispatching = new java.util.concurrent.locks.ReentrantLock();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long dispatchedOffset;
@@ -78,13 +81,50 @@ public final class Dispatcher implements Runnable {
         thread.start();
     }
 
+    /**
+     * Dispatches up to the watermark on the calling thread, unless the dispatcher thread is dispatching
+     * right now (then it returns false: that thread will see the new watermark when its batch ends).
+     * Under SYNC_FLUSH the flusher calls this right after each force: a synchronous append completes
+     * only once dispatched, so this saves every such append the hand-off to the dispatcher thread.
+     */
+    public boolean tryDispatchHere() {
+        if (!running || !dispatching.tryLock()) {
+            return false;
+        }
+        try {
+            if (!running) {
+                return false;
+            }
+            long target = watermark.getAsLong();
+            if (target > dispatchedOffset) {
+                dispatchUpTo(target);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            failure = new StoreException("dispatcher stopped at commit log offset " + dispatchedOffset + ": " + e, e);
+            LOG.error(failure.getMessage(), e);
+            running = false;
+            wakeup.signal();
+            return true;
+        } finally {
+            dispatching.unlock();
+        }
+    }
+
     @Override
     public void run() {
         while (running) {
             try {
                 long target = watermark.getAsLong();
                 if (target > dispatchedOffset) {
-                    dispatchUpTo(target);
+                    dispatching.lock();
+                    try {
+                        if (running) {
+                            dispatchUpTo(Math.max(target, watermark.getAsLong()));
+                        }
+                    } finally {
+                        dispatching.unlock();
+                    }
                 } else {
                     log.completeWaitersUpTo(dispatchedOffset); // any waiter registered just after a batch
                     wakeup.await(IDLE_PARK_NANOS, hasWork);
@@ -132,6 +172,11 @@ public final class Dispatcher implements Runnable {
                         view.queueId());
                 table.put(q, view.queueOffset(), pos, total, view.tagCode());
                 view.queueKey(q.key());
+            }
+            if (view.isSystem() && view.systemType() == RecordLayout.SYSTEM_TYPE_QUEUE_DELETED
+                    && view.destinationLength() > 0) {
+                table.deleteAtDispatch(currentView, view.destinationPosition(), view.destinationLength(),
+                        view.queueId());
             }
             for (DispatchListener l : listeners) {
                 l.onRecord(view);

@@ -62,6 +62,11 @@ final class EntryFileWriter implements AutoCloseable {
         }
     }
 
+    /** Closes the channel of a deleted queue (its ring slot is reused in turn). */
+    void forget(ConsumeQueue q) throws IOException {
+        closeChannelOf(q);
+    }
+
     private static void closeChannelOf(ConsumeQueue q) throws IOException {
         FileChannel ch = q.openSegmentChannel;
         q.openSegmentChannel = null;

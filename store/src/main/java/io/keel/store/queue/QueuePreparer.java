@@ -1,7 +1,12 @@
 package io.keel.store.queue;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +21,8 @@ import io.keel.store.QueueKey;
  * the round trip of every synchronous send. A broker that declares 10,000 queues as their consumers
  * arrive then serves their first messages at the rate of its established queues.
  *
+ * <p>The same thread removes the files of deleted queues, which the dispatcher has moved aside.
+ *
  * <p>Nothing depends on a preparation having happened: a queue whose record arrives first is created
  * by the dispatcher as before, and both paths take the queue's lock around the first segment.
  */
@@ -24,7 +31,8 @@ final class QueuePreparer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(QueuePreparer.class);
 
     private final ConsumeQueueTable table;
-    private final LinkedBlockingQueue<QueueKey> pending = new LinkedBlockingQueue<>();
+    /** Queue keys to prepare and {@link Deletion}s, in order. */
+    private final LinkedBlockingQueue<Object> pending = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
     private boolean warned;
@@ -42,7 +50,40 @@ final class QueuePreparer implements Runnable {
         }
     }
 
-    /** Queues submitted and not yet prepared. */
+    /** The directory a deleted queue's files were moved to, and the destination directory it left. */
+    record Deletion(Path aside, Path destinationDirectory) {
+        void run() throws IOException {
+            deleteTree(aside);
+            try {
+                Files.deleteIfExists(destinationDirectory); // only if no other queue id lives there
+            } catch (DirectoryNotEmptyException stillUsed) {
+                // another queue id of the destination
+            }
+        }
+    }
+
+    /** Removes the files of a deleted queue. */
+    void submitDeletion(Deletion deletion) {
+        if (running) {
+            pending.add(deletion);
+        } else {
+            try {
+                deletion.run();
+            } catch (IOException e) {
+                LOG.warn("could not remove {}: {}", deletion.aside(), e.toString());
+            }
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Work submitted and not yet done. */
     int backlog() {
         return pending.size();
     }
@@ -50,14 +91,26 @@ final class QueuePreparer implements Runnable {
     @Override
     public void run() {
         while (running) {
-            QueueKey key;
+            Object task;
             try {
-                key = pending.take();
+                task = pending.take();
             } catch (InterruptedException e) {
                 break;
             }
+            if (task instanceof Deletion deletion) {
+                try {
+                    deletion.run();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("could not remove the files of a deleted queue at {} (removed at the next start): {}",
+                            deletion.aside(), e.toString());
+                }
+                continue;
+            }
+            QueueKey key = (QueueKey) task;
             try {
-                table.getOrCreateQueue(key).prepareFirstSegment();
+                if (!table.deletionPending(key)) { // its old directory may still be there
+                    table.getOrCreateQueue(key).prepareFirstSegment();
+                }
             } catch (IOException | RuntimeException e) {
                 // The dispatcher creates the segment at the first record and reports a failure there;
                 // here it is only worth one warning (a full disk would otherwise log per queue).
@@ -77,6 +130,15 @@ final class QueuePreparer implements Runnable {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        for (Object task : pending) {
+            if (task instanceof Deletion deletion) {
+                try {
+                    deletion.run();
+                } catch (IOException e) {
+                    LOG.warn("could not remove {} (removed at the next start): {}", deletion.aside(), e.toString());
+                }
+            }
         }
         pending.clear();
     }
