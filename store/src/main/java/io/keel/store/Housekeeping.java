@@ -35,8 +35,9 @@ final class Housekeeping {
         StoreConfig c = store.config();
         executor.scheduleWithFixedDelay(this::checkpoint, c.checkpointIntervalMillis(), c.checkpointIntervalMillis(),
                 TimeUnit.MILLISECONDS);
-        executor.scheduleWithFixedDelay(this::flushConsumeQueues, c.consumeQueueFlushIntervalMillis(),
-                c.consumeQueueFlushIntervalMillis(), TimeUnit.MILLISECONDS);
+        long slice = Math.max(1, Math.min(1000, c.consumeQueueFlushIntervalMillis()));
+        int slices = (int) Math.max(1, c.consumeQueueFlushIntervalMillis() / slice);
+        executor.scheduleWithFixedDelay(() -> flushConsumeQueues(slices), slice, slice, TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(this::checkDisk, c.diskCheckIntervalMillis(), c.diskCheckIntervalMillis(),
                 TimeUnit.MILLISECONDS);
         long expiry = Math.max(1, Math.min(100, c.syncFlushTimeoutMillis() / 4));
@@ -44,9 +45,9 @@ final class Housekeeping {
                 expiry, TimeUnit.MILLISECONDS);
     }
 
-    private void flushConsumeQueues() {
+    private void flushConsumeQueues(int slices) {
         try {
-            store.flushConsumeQueues();
+            store.flushConsumeQueues(slices);
         } catch (IOException | RuntimeException e) {
             LOG.warn("store: cannot force the consume queues: {}", e.toString());
         }

@@ -24,6 +24,7 @@ import io.keel.store.commitlog.StoreMetricsRecorder;
 import io.keel.store.queue.ConsumeQueue;
 import io.keel.store.queue.ConsumeQueueTable;
 import io.keel.store.queue.Dispatcher;
+import io.keel.store.recovery.BootId;
 import io.keel.store.recovery.Checkpoint;
 import io.keel.store.recovery.StoreLock;
 
@@ -48,12 +49,14 @@ public final class MessageStore implements AutoCloseable {
     private final RecoveryReport recoveryReport;
     private volatile LongUnaryOperator watermarkHook = LongUnaryOperator.identity();
     private volatile boolean closed;
+    /** The operating system's boot, recorded in checkpoints (see {@link Checkpoint#dispatchedOffsetFor}). */
+    private final long bootId;
     /** Every record below this has its ConsumeQueue entry forced (see {@link #flushConsumeQueues}). */
     private volatile long durablyDispatched;
 
     /** What {@link #open} found: whether it scanned the log, where the data ends, why it stopped. */
     public record RecoveryReport(boolean crashed, boolean scanned, long scanStart, long endOffset, String stopReason,
-            boolean consumeQueuesRebuilt) {
+            boolean consumeQueuesRebuilt, long dispatchedFrom) {
     }
 
     private MessageStore(StoreConfig config, StoreLayout layout, StoreLock lock) throws IOException {
@@ -61,6 +64,7 @@ public final class MessageStore implements AutoCloseable {
         this.layout = layout;
         this.lock = lock;
         this.metrics = new StoreMetricsRecorder();
+        this.bootId = BootId.current();
         boolean crashed = Files.exists(layout.abortMarker);
         Checkpoint checkpoint = readCheckpoint(layout.checkpoint);
         boolean withChannel = config.writeMode() == WriteMode.FILE_CHANNEL;
@@ -75,12 +79,14 @@ public final class MessageStore implements AutoCloseable {
         if (rebuild) {
             LOG.warn("store {}: rebuilding every consume queue from the commit log", layout.root);
             deleteTree(layout.consumeQueues);
+            queues.createDirectory();
         } else {
+            queues.createDirectory();
             queues.load(min);
             queues.truncateTo(end);
         }
         long dispatchFrom = rebuild || checkpoint == null ? min
-                : Math.max(min, Math.min(checkpoint.dispatchedOffset(), end));
+                : Math.max(min, Math.min(checkpoint.dispatchedOffsetFor(bootId), end));
         this.dispatcher = new Dispatcher(log, queues, this::dispatchWatermark, dispatchFrom);
         dispatcher.dispatchUpTo(end);
         queues.resetAssignedOffsets();
@@ -88,7 +94,7 @@ public final class MessageStore implements AutoCloseable {
         new Checkpoint(end, end, queues.size(), System.currentTimeMillis()).write(layout.checkpoint);
         this.durablyDispatched = end;
         this.recoveryReport = new RecoveryReport(crashed, recovered.scanned(), recovered.scanStart(), end,
-                recovered.stopReason(), rebuild);
+                recovered.stopReason(), rebuild, dispatchFrom);
         Files.write(layout.abortMarker, new byte[0]);
         log.setWriteListener(config.flushMode() == FlushMode.ASYNC_FLUSH ? dispatcher.wakeup() : null);
         Runnable afterFlush = dispatcher.wakeup()::signal;
@@ -138,21 +144,22 @@ public final class MessageStore implements AutoCloseable {
     }
 
     private boolean needsRebuild(Checkpoint checkpoint, boolean logHasData) throws IOException {
+        if (ConsumeQueueTable.hasNestedLayout(layout.consumeQueues)) {
+            LOG.info("store {}: the consume queues use the earlier layout (a directory per queue)", layout.root);
+            return true;
+        }
         if (!logHasData) {
             return false;
         }
         if (!Files.isDirectory(layout.consumeQueues)) {
             return true;
         }
-        int found = 0;
-        try (Stream<Path> dests = Files.list(layout.consumeQueues)) {
-            for (Path d : (Iterable<Path>) dests::iterator) {
-                try (Stream<Path> ids = Files.list(d)) {
-                    found += (int) ids.count();
-                }
-            }
+        java.util.Set<String> found = new java.util.HashSet<>();
+        for (Path p : ConsumeQueueTable.segmentFiles(layout.consumeQueues)) {
+            String name = p.getFileName().toString();
+            found.add(name.substring(0, name.length() - 20)); // the queue's prefix
         }
-        return found == 0 || (checkpoint != null && found < checkpoint.queueCount());
+        return found.isEmpty() || (checkpoint != null && found.size() < checkpoint.queueCount());
     }
 
     private static void deleteTree(Path root) throws IOException {
@@ -451,19 +458,43 @@ public final class MessageStore implements AutoCloseable {
     }
 
     /**
-     * Forces every ConsumeQueue; afterwards every record below the dispatched offset read before the
-     * force has its entry on disk, which the next checkpoint records.
+     * Forces the next {@code 1/slices} of the ConsumeQueues (housekeeping calls this {@code slices}
+     * times per {@code consumeQueueFlushIntervalMillis}, so 10,000 queues are not forced in one burst
+     * that would hold up the CommitLog's own forces). When a pass over every queue ends, every record
+     * below the dispatched offset read when the pass began has its entry on disk, which the next
+     * checkpoint records. Housekeeping thread only.
      */
-    void flushConsumeQueues() throws IOException {
-        long dispatched = dispatcher.dispatchedOffset();
-        queues.flushAll();
-        durablyDispatched = dispatched;
+    void flushConsumeQueues(int slices) throws IOException {
+        if (flushCursor >= flushPass.length) {
+            flushPassStart = dispatcher.dispatchedOffset(); // before the snapshot: see flushPass
+            flushPass = queues.all().toArray(new ConsumeQueue[0]);
+            flushCursor = 0;
+        }
+        int end = Math.min(flushPass.length, flushCursor + (flushPass.length + slices - 1) / Math.max(1, slices));
+        for (; flushCursor < end; flushCursor++) {
+            flushPass[flushCursor].flushQuietly();
+        }
+        if (flushCursor >= flushPass.length) {
+            durablyDispatched = flushPassStart;
+            flushPass = NO_QUEUES;
+        }
     }
+
+    private static final ConsumeQueue[] NO_QUEUES = new ConsumeQueue[0];
+    /**
+     * The queues of the current force pass, taken after reading {@link #flushPassStart}: a record below
+     * that offset was dispatched, so its queue already existed.
+     */
+    private ConsumeQueue[] flushPass = NO_QUEUES;
+    private int flushCursor;
+    private long flushPassStart;
 
     void writeCheckpoint() throws IOException {
         long flushed = log.flushedOffset();
-        new Checkpoint(flushed, Math.min(durablyDispatched, flushed), queues.size(), System.currentTimeMillis())
-                .write(layout.checkpoint);
+        // Read before the forced position: the cached one must never be below it.
+        long cached = dispatcher.dispatchedOffset();
+        new Checkpoint(flushed, Math.min(durablyDispatched, flushed), queues.size(), System.currentTimeMillis(),
+                Math.max(cached, Math.min(durablyDispatched, flushed)), bootId).write(layout.checkpoint);
     }
 
     Flusher flusher() {

@@ -26,7 +26,7 @@ public final class StoreConfig {
     private long asyncFlushIntervalMillis = 500;
     private long syncFlushTimeoutMillis = 5_000;
     private long checkpointIntervalMillis = 1_000;
-    private long consumeQueueFlushIntervalMillis = 10_000;
+    private long consumeQueueFlushIntervalMillis = 60_000;
     private int consumeQueueEntriesPerSegment = DEFAULT_CONSUME_QUEUE_ENTRIES_PER_SEGMENT;
     private double diskUsageLimit = 0.90;
     private long diskCheckIntervalMillis = 1_000;
@@ -110,9 +110,11 @@ public final class StoreConfig {
     }
 
     /**
-     * How often the ConsumeQueues are forced (default 10 s). They can be rebuilt from the CommitLog, so
-     * forcing them rarely only means that recovery after a crash re-dispatches up to this much log;
-     * forcing tens of thousands of mapped files every second would cost a core.
+     * How often the ConsumeQueues are forced (default 60 s). They can be rebuilt from the CommitLog, and
+     * after a process crash the page cache still holds every entry written (the checkpoint records
+     * how far, see {@code Checkpoint}), so only a machine crash or restart makes recovery re-dispatch up
+     * to this much log. Forcing is costly with many queues: one fsync, with its disk cache flush, per
+     * ConsumeQueue file (10,000 of them take seconds and slow the CommitLog's own forces meanwhile).
      */
     public long consumeQueueFlushIntervalMillis() {
         return consumeQueueFlushIntervalMillis;

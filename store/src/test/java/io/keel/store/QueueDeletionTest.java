@@ -43,8 +43,8 @@ class QueueDeletionTest {
                 kept.add(store.append(new AppendRecord().message(KEPT, ByteBuffer.wrap(payload(100 + i, 300)))).get());
             }
             MessageStoreTest.awaitDispatched(store);
-            Path oldDirectory = dir.resolve("consumequeue").resolve("q%3Atemporary.1").resolve("0");
-            assertTrue(Files.isDirectory(oldDirectory), "the queue has its files before the deletion");
+            Path oldFile = dir.resolve("consumequeue").resolve("q%3Atemporary.1@0@00000000000000000000");
+            assertTrue(Files.isRegularFile(oldFile), "the queue has its file before the deletion");
 
             store.deleteQueue(DELETED).get();
             for (int i = 0; i < 2; i++) {

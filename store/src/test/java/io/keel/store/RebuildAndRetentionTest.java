@@ -96,6 +96,29 @@ class RebuildAndRetentionTest {
     }
 
     @Test
+    void consumeQueuesOfTheEarlierNestedLayoutAreRebuiltFlat() throws Exception {
+        try (MessageStore store = MessageStore.open(smallConfig(dir))) {
+            fill(store, 200, 3);
+        }
+        Map<String, byte[]> flat = consumeQueueFiles();
+        // The layout before: consumequeue/<destination>/<queueId>/<20 digits>.
+        Path nested = dir.resolve("consumequeue").resolve("dest-0").resolve("0");
+        Files.createDirectories(nested);
+        Files.write(nested.resolve("00000000000000000000"), new byte[64 * 20]);
+        try (MessageStore store = MessageStore.open(smallConfig(dir))) {
+            assertTrue(store.recoveryReport().consumeQueuesRebuilt());
+            StoreVerifier.verifyLogAndQueuesAgree(store);
+        }
+        assertFalse(Files.exists(dir.resolve("consumequeue").resolve("dest-0")), "the nested layout is gone");
+        Map<String, byte[]> after = consumeQueueFiles();
+        assertEquals(flat.keySet(), after.keySet());
+        for (String name : flat.keySet()) {
+            assertFalse(name.contains("/"), name);
+            assertArrayEquals(flat.get(name), after.get(name), "consume queue file " + name);
+        }
+    }
+
+    @Test
     void retentionDeletesOnlyWholeSegmentsBelowTheWatermark() throws Exception {
         try (MessageStore store = MessageStore.open(smallConfig(dir))) {
             List<AppendResult> results = fill(store, 800, 2);

@@ -162,9 +162,10 @@ class TemporaryDestinationTest {
                 CreateConsumer.KIND_QUEUE, null, null, 10);
         assertEquals("one", c.next().text());
         QueueKey key = new QueueKey("q:" + name, io.keel.broker.destination.Destination.storeQueueId(0, 4));
-        Path files = dir.resolve("store").resolve("consumequeue").resolve(("q%3A" + name).replace(":", "%3A"));
+        Path files = dir.resolve("store").resolve("consumequeue").resolve("q%3A" + name + "@"
+                + io.keel.broker.destination.Destination.storeQueueId(0, 4) + "@00000000000000000000");
         assertTrue(broker.store().hasQueue(key), "the store has the temporary queue's messages");
-        assertTrue(Files.isDirectory(files), files + " exists while the queue does");
+        assertTrue(Files.isRegularFile(files), files + " exists while the queue does");
         c.closeConsumer();
         delete(owner, name);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

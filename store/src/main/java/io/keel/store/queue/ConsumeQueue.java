@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +36,9 @@ public final class ConsumeQueue {
     private static final int PAGE = 4096;
 
     private final QueueKey key;
+    /** The directory of every ConsumeQueue file, and this queue's file name prefix in it. */
     private final Path directory;
+    private final String filePrefix;
     private final int entriesPerSegment;
     private final int segmentBytes;
 
@@ -68,14 +69,15 @@ public final class ConsumeQueue {
 
     private FreeSpace freeSpace;
 
-    ConsumeQueue(QueueKey key, Path directory, int entriesPerSegment, FreeSpace freeSpace) {
-        this(key, directory, entriesPerSegment);
+    ConsumeQueue(QueueKey key, Path directory, String filePrefix, int entriesPerSegment, FreeSpace freeSpace) {
+        this(key, directory, filePrefix, entriesPerSegment);
         this.freeSpace = freeSpace;
     }
 
-    ConsumeQueue(QueueKey key, Path directory, int entriesPerSegment) {
+    ConsumeQueue(QueueKey key, Path directory, String filePrefix, int entriesPerSegment) {
         this.key = key;
         this.directory = directory;
+        this.filePrefix = filePrefix;
         this.entriesPerSegment = entriesPerSegment;
         this.segmentBytes = entriesPerSegment * ConsumeQueueEntry.SIZE;
     }
@@ -99,22 +101,28 @@ public final class ConsumeQueue {
         return nextAssignOffset;
     }
 
-    Path directory() {
-        return directory;
+    /** The paths of this queue's segment files, first to last. */
+    List<Path> files() {
+        List<Path> out = new ArrayList<>();
+        for (Segment seg : segments) {
+            out.add(seg.path);
+        }
+        return out;
     }
 
-    /** Loads the segment files found on disk; the maximum is the first empty entry of the last one. */
-    void load(long commitLogMinOffset) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            return;
-        }
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> s = Files.list(directory)) {
-            s.filter(p -> p.getFileName().toString().matches("\\d{20}")).sorted().forEach(files::add);
-        }
+    /** The segment file that starts at queue offset {@code firstOffset}. */
+    Path segmentPath(long firstOffset) {
+        return directory.resolve(filePrefix + CommitLogSegment.fileName(firstOffset));
+    }
+
+    /**
+     * Loads this queue's segment files ({@code files}, found in the directory by the table, sorted);
+     * the maximum is the first empty entry of the last one.
+     */
+    void load(List<Path> files, long commitLogMinOffset) throws IOException {
         List<Segment> loaded = new ArrayList<>();
         for (Path p : files) {
-            long first = Long.parseLong(p.getFileName().toString());
+            long first = Long.parseLong(p.getFileName().toString().substring(filePrefix.length()));
             if (!loaded.isEmpty() && first != loaded.get(loaded.size() - 1).firstOffset + entriesPerSegment) {
                 throw new IOException("consume queue " + key + ": segment " + p + " does not follow "
                         + loaded.get(loaded.size() - 1).path + " (segments must be contiguous)");
@@ -235,26 +243,12 @@ public final class ConsumeQueue {
     }
 
     private Segment createSegment(long firstOffset) throws IOException {
-        Path p = directory.resolve(CommitLogSegment.fileName(firstOffset));
+        Path p = segmentPath(firstOffset);
         if (freeSpace != null) {
             freeSpace.reserve(p, segmentBytes);
-        }
-        for (int attempt = 1; ; attempt++) {
-            Files.createDirectories(directory);
-            try {
-                if (freeSpace != null) {
-                    MappedFiles.createUnchecked(p, segmentBytes);
-                } else {
-                    MappedFiles.create(p, segmentBytes, false);
-                }
-                break;
-            } catch (java.nio.file.NoSuchFileException e) {
-                // The destination directory was just removed with the last queue of a deleted
-                // destination (QueuePreparer.Deletion): make it again, once.
-                if (attempt == 2) {
-                    throw e;
-                }
-            }
+            MappedFiles.createUnchecked(p, segmentBytes);
+        } else {
+            MappedFiles.create(p, segmentBytes, false);
         }
         return new Segment(firstOffset, p, MappedFiles.map(p, segmentBytes));
     }
@@ -332,6 +326,20 @@ public final class ConsumeQueue {
         nextAssignOffset = cut;
         flushedOffset = Math.min(flushedOffset, cut);
         forceAll();
+    }
+
+    /**
+     * {@link #flush}, for the background pass: a queue deleted meanwhile (its files moved aside or
+     * removed) is skipped rather than failing the pass.
+     */
+    public void flushQuietly() throws IOException {
+        try {
+            flush();
+        } catch (java.io.UncheckedIOException e) {
+            if (segments.length > 0 && java.nio.file.Files.exists(segments[segments.length - 1].path)) {
+                throw e.getCause();
+            }
+        }
     }
 
     /** Forces entries written since the last flush. */

@@ -22,8 +22,12 @@ import io.keel.store.commitlog.QueueOffsets;
  * the writer (under the CommitLog write lock) and finds the queue of a record for the dispatcher
  * straight from the record's bytes, without decoding the destination name.
  *
- * <p>On disk: {@code consumequeue/<destination>/<queueId>/<segment files>}, the destination name
- * percent-encoded except for {@code [A-Za-z0-9_-]} and non-leading dots.
+ * <p>On disk, every segment file of every queue in one directory:
+ * {@code consumequeue/<destination>@<queueId>@<first queue offset, 20 digits>}, the destination name
+ * percent-encoded except for {@code [A-Za-z0-9_-]} and non-leading dots (so {@code @} only separates).
+ * Why flat: creating a directory costs a file system far more than creating a file in an existing
+ * one (ext4 spreads new directories over its block groups); with a directory per destination and per
+ * queue id, 10,000 new queues took seconds of kernel time, most of it in {@code mkdir}.
  */
 public final class ConsumeQueueTable implements QueueOffsets {
 
@@ -42,9 +46,10 @@ public final class ConsumeQueueTable implements QueueOffsets {
     private int slotsUsed;
     private int slotsLive;
     /** Marks an index slot whose queue was deleted (open addressing: probing goes on past it). */
-    private static final ConsumeQueue DELETED_SLOT = new ConsumeQueue(new QueueKey("(deleted)", 0), Path.of("."), 1);
+    private static final ConsumeQueue DELETED_SLOT = new ConsumeQueue(new QueueKey("(deleted)", 0), Path.of("."), "", 1);
     /** Where deleted queues' directories wait for the background deletion. */
     static final String DELETED_DIRECTORY = ".deleted";
+    private long deletionCounter;
     /** Queues detached by a deletion record that the dispatcher has not reached yet, oldest first. */
     private final Map<QueueKey, ArrayDeque<ConsumeQueue>> pendingDeletions = new HashMap<>();
 
@@ -57,6 +62,11 @@ public final class ConsumeQueueTable implements QueueOffsets {
         this.entriesPerSegment = entriesPerSegment;
         this.freeSpace = new FreeSpace(root);
         this.entryFileWriter = new EntryFileWriter(maxOpenFiles);
+    }
+
+    /** Creates the directory of the files; before the first queue is created. */
+    public void createDirectory() throws IOException {
+        Files.createDirectories(root);
     }
 
     public Path root() {
@@ -119,7 +129,7 @@ public final class ConsumeQueueTable implements QueueOffsets {
     private ConsumeQueue getOrCreate(QueueKey key) {
         ConsumeQueue q = queues.get(key);
         if (q == null) {
-            ConsumeQueue created = new ConsumeQueue(key, directoryOf(key), entriesPerSegment, freeSpace);
+            ConsumeQueue created = new ConsumeQueue(key, root, filePrefix(key), entriesPerSegment, freeSpace);
             q = queues.putIfAbsent(key, created);
             if (q == null) {
                 q = created;
@@ -280,21 +290,25 @@ public final class ConsumeQueueTable implements QueueOffsets {
             return;
         }
         entryFileWriter.forget(q);
-        Path dir = q.directory();
-        if (Files.isDirectory(dir)) {
-            // A rename, so that a new queue of the same key can create its files at once; the old
-            // mappings stay valid for any reader still holding them.
-            Path aside = root.resolve(DELETED_DIRECTORY).resolve(dir.getParent().getFileName() + "@"
-                    + dir.getFileName() + "@" + System.nanoTime());
-            Files.createDirectories(aside.getParent());
-            Files.move(dir, aside);
-            QueuePreparer.Deletion deletion = new QueuePreparer.Deletion(aside, dir.getParent());
-            QueuePreparer w = worker();
-            if (w != null) {
-                w.submitDeletion(deletion);
-            } else {
-                deletion.run();
+        List<Path> files = q.files();
+        if (files.isEmpty()) {
+            return;
+        }
+        // Renames, so that a new queue of the same key can create its files at once; the old mappings
+        // stay valid for any reader still holding them.
+        Path aside = root.resolve(DELETED_DIRECTORY).resolve(Long.toString(deletionCounter++) + "-" + System.nanoTime());
+        Files.createDirectories(aside);
+        for (Path f : files) {
+            if (Files.exists(f)) {
+                Files.move(f, aside.resolve(f.getFileName()));
             }
+        }
+        QueuePreparer.Deletion deletion = new QueuePreparer.Deletion(aside);
+        QueuePreparer w = worker();
+        if (w != null) {
+            w.submitDeletion(deletion);
+        } else {
+            deletion.run();
         }
     }
 
@@ -325,26 +339,44 @@ public final class ConsumeQueueTable implements QueueOffsets {
 
     /** Loads every queue found under the root. */
     public void load(long commitLogMinOffset) throws IOException {
-        if (!Files.isDirectory(root)) {
-            return;
+        Map<QueueKey, List<Path>> files = new HashMap<>();
+        for (Path p : segmentFiles(root)) {
+            String name = p.getFileName().toString();
+            int at = name.lastIndexOf('@', name.length() - 22);
+            QueueKey key = new QueueKey(decode(name.substring(0, at)), Integer.parseInt(name.substring(at + 1,
+                    name.length() - 21)));
+            files.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
         }
-        List<Path> destinations = new ArrayList<>();
-        try (Stream<Path> s = Files.list(root)) {
-            s.filter(d -> Files.isDirectory(d) && !d.getFileName().toString().startsWith("."))
-                    .forEach(destinations::add);
-        }
-        for (Path d : destinations) {
-            String destination = decode(d.getFileName().toString());
-            List<Path> ids = new ArrayList<>();
-            try (Stream<Path> s = Files.list(d)) {
-                s.filter(p -> Files.isDirectory(p) && p.getFileName().toString().matches("\\d+")).forEach(ids::add);
-            }
-            for (Path idDir : ids) {
-                ConsumeQueue q = getOrCreate(new QueueKey(destination, Integer.parseInt(idDir.getFileName().toString())));
-                q.load(commitLogMinOffset);
-            }
+        for (Map.Entry<QueueKey, List<Path>> e : files.entrySet()) {
+            e.getValue().sort(null);
+            getOrCreate(e.getKey()).load(e.getValue(), commitLogMinOffset);
         }
     }
+
+    /** The ConsumeQueue segment files in {@code directory} (names {@code <destination>@<id>@<20 digits>}). */
+    public static List<Path> segmentFiles(Path directory) throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.list(directory)) {
+            s.filter(p -> SEGMENT_NAME.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))
+                    .forEach(out::add);
+        }
+        return out;
+    }
+
+    /** Whether {@code directory} holds subdirectories of the layout before the flat one. */
+    public static boolean hasNestedLayout(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(directory)) {
+            return s.anyMatch(p -> Files.isDirectory(p) && !p.getFileName().toString().startsWith("."));
+        }
+    }
+
+    private static final java.util.regex.Pattern SEGMENT_NAME = java.util.regex.Pattern.compile("[^@.][^@]*@\\d+@\\d{20}");
 
     /** Writes the entry of a record; see {@link ConsumeQueue#put}. Dispatcher thread only. */
     public void put(ConsumeQueue q, long queueOffset, long commitLogOffset, int size, long tagCode) throws IOException {
@@ -394,8 +426,8 @@ public final class ConsumeQueueTable implements QueueOffsets {
         }
     }
 
-    private Path directoryOf(QueueKey key) {
-        return root.resolve(encode(key.destination())).resolve(Integer.toString(key.queueId()));
+    private static String filePrefix(QueueKey key) {
+        return encode(key.destination()) + "@" + key.queueId() + "@";
     }
 
     /** Percent-encodes a destination name into a safe directory name. */

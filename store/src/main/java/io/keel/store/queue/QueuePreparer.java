@@ -1,7 +1,6 @@
 package io.keel.store.queue;
 
 import java.io.IOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -50,15 +49,10 @@ final class QueuePreparer implements Runnable {
         }
     }
 
-    /** The directory a deleted queue's files were moved to, and the destination directory it left. */
-    record Deletion(Path aside, Path destinationDirectory) {
+    /** The directory a deleted queue's files were moved to. */
+    record Deletion(Path aside) {
         void run() throws IOException {
             deleteTree(aside);
-            try {
-                Files.deleteIfExists(destinationDirectory); // only if no other queue id lives there
-            } catch (DirectoryNotEmptyException stillUsed) {
-                // another queue id of the destination
-            }
         }
     }
 

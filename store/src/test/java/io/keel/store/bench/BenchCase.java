@@ -6,10 +6,13 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -17,10 +20,12 @@ import java.util.concurrent.locks.LockSupport;
 import io.keel.store.AppendCallback;
 import io.keel.store.AppendRecord;
 import io.keel.store.ConsumeQueueBatch;
+import io.keel.store.DispatchListener;
 import io.keel.store.FlushMode;
 import io.keel.store.MessageStore;
 import io.keel.store.QueueKey;
 import io.keel.store.RecordSlice;
+import io.keel.store.RecordView;
 import io.keel.store.StoreConfig;
 import io.keel.store.StoreException;
 import io.keel.store.StoreMetrics;
@@ -51,6 +56,10 @@ final class BenchCase {
     private volatile boolean stop;
     private MessageStore store;
 
+    /** Notified consumers: 1 for each queue with records the consumers have not read yet. */
+    private final AtomicIntegerArray newRecords;
+    private final Map<QueueKey, Integer> indexOf = new HashMap<>();
+
     BenchCase(Path base, FlushMode mode, int size, int threads, int queues, int consumers) {
         this.base = base;
         this.mode = mode;
@@ -60,8 +69,23 @@ final class BenchCase {
         this.keys = new QueueKey[queues];
         for (int i = 0; i < queues; i++) {
             keys[i] = new QueueKey(queues == 1 ? "bench" : String.format(Locale.ROOT, "bench-%05d", i), 0);
+            indexOf.put(keys[i], i);
         }
+        boolean notified = consumers > 0 && !"poll".equals(StoreBenchmark.CONSUMER_MODE);
+        this.newRecords = notified ? new AtomicIntegerArray(queues) : null;
     }
+
+    /** Marks the queue of each dispatched record for the notified consumers (no allocation). */
+    private final DispatchListener notifier = new DispatchListener() {
+        @Override
+        public void onRecord(RecordView record) {
+            QueueKey key = record.queueKey();
+            Integer i = key == null ? null : indexOf.get(key);
+            if (i != null && newRecords.get(i) == 0) {
+                newRecords.set(i, 1);
+            }
+        }
+    };
 
     Result run() throws Exception {
         Path dir = Files.createTempDirectory(base, "store-");
@@ -70,11 +94,17 @@ final class BenchCase {
             if (StoreBenchmark.ZERO_FILL != null) {
                 cfg.zeroFillSegments(Boolean.parseBoolean(StoreBenchmark.ZERO_FILL));
             }
+            if (StoreBenchmark.CQ_FLUSH_MILLIS != null) {
+                cfg.consumeQueueFlushIntervalMillis(StoreBenchmark.CQ_FLUSH_MILLIS);
+            }
             if (StoreBenchmark.CQ_ENTRIES != null) {
                 cfg.consumeQueueEntriesPerSegment(StoreBenchmark.CQ_ENTRIES);
             }
             long t = System.nanoTime();
             store = MessageStore.open(cfg);
+            if (newRecords != null) {
+                store.addDispatchListener(notifier);
+            }
             try {
                 return measure(millisSince(t));
             } finally {
@@ -82,7 +112,14 @@ final class BenchCase {
                 store.close();
             }
         } finally {
-            StoreBenchmark.deleteQuietly(dir);
+            if (keys.length > 1) {
+                // Left for the end of the run (the base directory is deleted then): removing a
+                // many-queue case's 10,000 directories and files makes ext4 (here: no journal, online
+                // discard) slow to create the next case's for tens of seconds.
+                StoreBenchmark.LEFT_FOR_THE_END.add(dir);
+            } else {
+                StoreBenchmark.deleteQuietly(dir);
+            }
         }
     }
 
@@ -120,6 +157,9 @@ final class BenchCase {
         long c0 = consumed.sum();
         StoreMetrics m0 = store.metrics();
         long t0 = System.nanoTime();
+        if (Boolean.getBoolean("bench.markWindow")) {
+            System.err.println("window: " + StoreBenchmark.SECONDS + " s from now"); // for profilers
+        }
         long end = t0 + (long) (StoreBenchmark.SECONDS * 1e9);
         long lastCount = a0;
         long lastChange = t0;
@@ -185,14 +225,27 @@ final class BenchCase {
         return millisSince(t);
     }
 
-    /** Consumer {@code index} owns the queues i with i % consumers == index; it reads and copies every payload. */
+    /**
+     * Consumer {@code index} owns the queues i with i % consumers == index; it reads and copies every
+     * payload. Notified (the default, {@code bench.consumerMode=notified}): it reads only the queues the
+     * store's dispatch listener reported new records for, as the broker's consumers do. Polling
+     * ({@code poll}): it asks every queue on every pass, which with 10,000 queues mostly finds nothing
+     * and measures the scan rather than the store.
+     */
     private void consume(int index) {
         ConsumeQueueBatch batch = new ConsumeQueueBatch(256);
         long[] next = new long[keys.length];
         byte[] copy = new byte[size];
+        boolean notified = newRecords != null;
         while (!stop) {
             long pass = 0;
             for (int i = index; i < keys.length && !stop; i += consumers) {
+                if (notified) {
+                    if (newRecords.get(i) == 0) {
+                        continue;
+                    }
+                    newRecords.set(i, 0); // before reading: a record dispatched meanwhile sets it again
+                }
                 try {
                     int n = store.readQueue(keys[i], next[i], 256, batch);
                     for (int j = 0; j < n; j++) {
@@ -205,6 +258,9 @@ final class BenchCase {
                         next[i] = batch.queueOffset(n - 1) + 1;
                         consumed.add(n);
                         pass += n;
+                        if (notified && n == batch.capacity()) {
+                            newRecords.set(i, 1); // more than one batch: come back on the next pass
+                        }
                     }
                 } catch (StoreException e) {
                     error(e);

@@ -31,7 +31,7 @@ import io.keel.store.StoreConfig;
  * bench.quick (1 s per case, 0.5 s warm-up), bench.dir (parent of the data directories, default
  * java.io.tmpdir), bench.segmentSize (default 1 GiB), bench.inflight (appends in flight per thread,
  * default 64), bench.consumers (default 2), bench.fsyncs (default 500), bench.cases (default
- * raw,append,queues), bench.zeroFill and bench.cqEntriesPerSegment (default: the store's defaults).
+ * raw,append,queues), bench.queueRounds (default 3), bench.zeroFill and bench.cqEntriesPerSegment (default: the store's defaults).
  */
 public final class StoreBenchmark {
 
@@ -45,11 +45,18 @@ public final class StoreBenchmark {
     static final String CASES = System.getProperty("bench.cases", "raw,append,queues");
     static final String ZERO_FILL = System.getProperty("bench.zeroFill");
     static final Integer CQ_ENTRIES = Integer.getInteger("bench.cqEntriesPerSegment");
+    static final Long CQ_FLUSH_MILLIS = Long.getLong("bench.cqFlushMillis");
+    /** Data directories deleted with the base directory at the end of the run. */
+    static final List<Path> LEFT_FOR_THE_END = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     static final int[] SIZES = {100, 1024, 16 * 1024};
     static final String[] SIZE_NAMES = {"100b", "1k", "16k"};
     static final int[] THREADS = {1, 8, 64};
-    static final int[] QUEUE_COUNTS = {8, 1_000, 10_000};
+    /** The first count is the reference the others are compared with. */
+    static final int[] QUEUE_COUNTS = java.util.Arrays.stream(System.getProperty("bench.queueCounts", "8,1000,10000")
+            .split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
+    static final int QUEUE_ROUNDS = Integer.getInteger("bench.queueRounds", 3);
+    static final String CONSUMER_MODE = System.getProperty("bench.consumerMode", "notified");
 
     private static final List<String> RESULTS = new ArrayList<>();
 
@@ -231,41 +238,88 @@ public final class StoreBenchmark {
         }
     }
 
+    /**
+     * The queue counts run in {@code bench.queueRounds} interleaved rounds (8, 1,000, 10,000, then again):
+     * on a small shared machine one case can be off by a factor of two, so each round's ratio is taken
+     * against the 8-queue figure of the same round and the median ratio is reported, with the extremes.
+     */
     private static void queueCases(Path base) throws Exception {
         System.out.printf(Locale.ROOT, "%n== Many queues: 1 KiB SYNC_FLUSH, 8 appending threads round-robin over "
-                + "the queues, %d consumer threads reading every queue ==%n%-6s %11s %11s %8s %7s %10s %8s %11s "
-                + "%10s %10s %6s %5s%n", CONSUMERS, "queues", "appended/s", "consumed/s", "MB/s", "vs 8 q",
-                "msgs/fsync", "pause ms", "disp lag MB", "unconsumed", "create ms", "errors", "probe");
-        double[] appended = new double[QUEUE_COUNTS.length];
-        double[] consumed = new double[QUEUE_COUNTS.length];
-        for (int i = 0; i < QUEUE_COUNTS.length; i++) {
-            int n = QUEUE_COUNTS[i];
-            long probe = diskProbe(base);
-            BenchCase.Result r = new BenchCase(base, FlushMode.SYNC_FLUSH, 1024, 8, n, CONSUMERS).run();
-            appended[i] = r.appendedPerSecond();
-            consumed[i] = r.consumedPerSecond();
-            System.out.printf(Locale.ROOT, "%-6d %11.0f %11.0f %8.2f %7.3f %10.1f %8d %11.1f %10d %10d %6d %5d%n", n,
-                    appended[i], consumed[i], appended[i] * 1024 / 1e6, appended[0] > 0 ? appended[i] / appended[0] : 0,
-                    r.msgsPerFsync(), r.longestPauseMillis(), r.dispatchLagBytes() / 1e6, r.unconsumed(),
-                    r.createMillis(), r.errors(), probe);
-            warnings(r);
-            result("store.queues." + n + ".msgs_per_s", appended[i], 0);
-            result("store.queues." + n + ".consumed_msgs_per_s", consumed[i], 0);
-            result("store.queues." + n + ".create_ms", r.createMillis(), 0);
-            result("store.queues." + n + ".disk_probe_p50_us", probe, 0);
-            if (r.errors() > 0) {
-                result("store.queues." + n + ".errors", r.errors(), 0);
+                + "the queues, %d consumer threads reading every queue (%s), %d interleaved rounds ==%n%-5s %-6s %11s %11s "
+                + "%8s %7s %10s %8s %11s %10s %10s %6s %5s%n", CONSUMERS, CONSUMER_MODE, QUEUE_ROUNDS, "round", "queues",
+                "appended/s", "consumed/s", "MB/s", "vs 8 q", "msgs/fsync", "pause ms", "disp lag MB", "unconsumed",
+                "create ms", "errors", "probe");
+        double[][] appended = new double[QUEUE_ROUNDS][QUEUE_COUNTS.length];
+        double[][] consumed = new double[QUEUE_ROUNDS][QUEUE_COUNTS.length];
+        long[] errors = new long[QUEUE_COUNTS.length];
+        long[][] createMillis = new long[QUEUE_ROUNDS][QUEUE_COUNTS.length];
+        for (int round = 0; round < QUEUE_ROUNDS; round++) {
+            for (int i = 0; i < QUEUE_COUNTS.length; i++) {
+                int n = QUEUE_COUNTS[i];
+                long probe = diskProbe(base);
+                BenchCase.Result r = new BenchCase(base, FlushMode.SYNC_FLUSH, 1024, 8, n, CONSUMERS).run();
+                double[] a = appended[round];
+                a[i] = r.appendedPerSecond();
+                consumed[round][i] = r.consumedPerSecond();
+                createMillis[round][i] = r.createMillis();
+                errors[i] += r.errors();
+                System.out.printf(Locale.ROOT, "%-5d %-6d %11.0f %11.0f %8.2f %7.3f %10.1f %8d %11.1f %10d %10d %6d %5d%n",
+                        round + 1, n, a[i], consumed[round][i], a[i] * 1024 / 1e6, a[0] > 0 ? a[i] / a[0] : 0,
+                        r.msgsPerFsync(), r.longestPauseMillis(), r.dispatchLagBytes() / 1e6, r.unconsumed(),
+                        r.createMillis(), r.errors(), probe);
+                warnings(r);
             }
         }
-        for (int i = 1; i < QUEUE_COUNTS.length; i++) {
-            String tag = "ratio_" + QUEUE_COUNTS[i] + "_vs_8";
-            result("store.queues." + tag, appended[0] > 0 ? appended[i] / appended[0] : 0, 3);
-            result("store.queues.consumed_" + tag, consumed[0] > 0 ? consumed[i] / consumed[0] : 0, 3);
+        for (int i = 0; i < QUEUE_COUNTS.length; i++) {
+            int n = QUEUE_COUNTS[i];
+            int col = i;
+            result("store.queues." + n + ".msgs_per_s", median(appended, r -> r[col]), 0);
+            result("store.queues." + n + ".consumed_msgs_per_s", median(consumed, r -> r[col]), 0);
+            result("store.queues." + n + ".create_ms", median(createMillis, col), 0);
+            if (errors[i] > 0) {
+                result("store.queues." + n + ".errors", errors[i], 0);
+            }
         }
-        int last = QUEUE_COUNTS.length - 1;
-        double ratio = appended[0] > 0 ? appended[last] / appended[0] : 0;
-        System.out.printf(Locale.ROOT, "appended msgs/s, %d queues vs 8: %.3f (goal >= 0.90: %s)%n",
-                QUEUE_COUNTS[last], ratio, ratio >= 0.90 ? "met" : "MISSED");
+        double goalRatio = 0;
+        for (int i = 1; i < QUEUE_COUNTS.length; i++) {
+            int col = i;
+            String tag = "ratio_" + QUEUE_COUNTS[i] + "_vs_8";
+            double[] ratios = new double[QUEUE_ROUNDS];
+            for (int round = 0; round < QUEUE_ROUNDS; round++) {
+                ratios[round] = appended[round][0] > 0 ? appended[round][i] / appended[round][0] : 0;
+            }
+            double med = medianOf(ratios);
+            result("store.queues." + tag, med, 3);
+            result("store.queues." + tag + ".min", java.util.Arrays.stream(ratios).min().orElse(0), 3);
+            result("store.queues." + tag + ".max", java.util.Arrays.stream(ratios).max().orElse(0), 3);
+            result("store.queues.consumed_" + tag, median(consumed, r -> r[0] > 0 ? r[col] / r[0] : 0), 3);
+            goalRatio = med;
+        }
+        System.out.printf(Locale.ROOT, "appended msgs/s, %d queues vs 8 (median of %d rounds): %.3f (goal >= 0.90: %s)%n",
+                QUEUE_COUNTS[QUEUE_COUNTS.length - 1], QUEUE_ROUNDS, goalRatio, goalRatio >= 0.90 ? "met" : "MISSED");
+    }
+
+    private static double median(double[][] rows, java.util.function.ToDoubleFunction<double[]> f) {
+        double[] v = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            v[i] = f.applyAsDouble(rows[i]);
+        }
+        return medianOf(v);
+    }
+
+    private static double median(long[][] rows, int col) {
+        double[] v = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            v[i] = rows[i][col];
+        }
+        return medianOf(v);
+    }
+
+    private static double medianOf(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        int m = v.length / 2;
+        return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
     }
 
     private static void warnings(BenchCase.Result r) {

@@ -65,7 +65,7 @@ class ConsumeQueuePageWriteTest {
         ConsumeQueueTable table = new ConsumeQueueTable(dir, 512, 4);
         QueueKey key = new QueueKey("prepared", 2);
         table.prepare(key);
-        Path first = dir.resolve("prepared").resolve("2").resolve("00000000000000000000");
+        Path first = dir.resolve("prepared@2@00000000000000000000");
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!(table.get(key) != null && table.get(key).hasSegments()) && System.nanoTime() < deadline) {
             Thread.onSpinWait();
