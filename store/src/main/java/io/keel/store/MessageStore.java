@@ -99,11 +99,13 @@ public final class MessageStore implements AutoCloseable {
         log.setWriteListener(config.flushMode() == FlushMode.ASYNC_FLUSH ? dispatcher.wakeup() : null);
         Runnable afterFlush = dispatcher.wakeup()::signal;
         if (config.flushMode() == FlushMode.SYNC_FLUSH) {
-            // The flusher dispatches what it forced itself when the dispatcher thread is idle: one
-            // thread hand-off fewer in every synchronous send (see Dispatcher.tryDispatchHere).
+            // When nothing more waits to be forced, the flusher dispatches what it forced itself: one
+            // thread hand-off fewer for a lone synchronous sender (see Dispatcher.tryDispatchHere).
+            // When more does, it goes on forcing and the dispatcher thread dispatches meanwhile.
             Dispatcher d = dispatcher;
+            CommitLog l = log;
             afterFlush = () -> {
-                if (!d.tryDispatchHere()) {
+                if (l.writtenOffset() > l.flushedOffset() || !d.tryDispatchHere()) {
                     d.wakeup().signal();
                 }
             };
