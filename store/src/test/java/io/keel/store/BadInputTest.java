@@ -49,6 +49,35 @@ class BadInputTest {
     }
 
     @Test
+    void destinationsTooLongForAFileNameAreStoredReadAndReloaded() throws Exception {
+        // Percent-encoded, these names would be 600 and 600 characters: past the 255 a file name may have.
+        QueueKey spaces = new QueueKey(" ".repeat(QueueKey.MAX_DESTINATION_BYTES), 3);
+        QueueKey accents = new QueueKey("é".repeat(QueueKey.MAX_DESTINATION_BYTES / 2), 0);
+        QueueKey plain = new QueueKey("plain", 0);
+        List<AppendResult> written = new java.util.ArrayList<>();
+        try (MessageStore store = MessageStore.open(smallConfig(dir))) {
+            for (QueueKey key : List.of(spaces, accents, plain)) {
+                written.add(store.append(new AppendRecord().message(key, ByteBuffer.wrap(payload(key.hashCode(), 100))))
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            MessageStoreTest.awaitDispatched(store);
+            assertLongNamedQueuesReadBack(store, List.of(spaces, accents, plain), written);
+        }
+        try (MessageStore store = MessageStore.open(smallConfig(dir))) {
+            assertTrue(store.queueKeys().containsAll(List.of(spaces, accents, plain)), "" + store.queueKeys());
+            assertLongNamedQueuesReadBack(store, List.of(spaces, accents, plain), written);
+        }
+    }
+
+    private static void assertLongNamedQueuesReadBack(MessageStore store, List<QueueKey> keys, List<AppendResult> written) {
+        ConsumeQueueBatch batch = new ConsumeQueueBatch(4);
+        for (int i = 0; i < keys.size(); i++) {
+            assertEquals(1, store.readQueue(keys.get(i), 0, 4, batch), "queue " + i);
+            assertEquals(written.get(i).physicalOffset(), batch.physicalOffset(0));
+        }
+    }
+
+    @Test
     void oversizedRecordIsRefusedAndTheStoreGoesOn() throws Exception {
         try (MessageStore store = MessageStore.open(smallConfig(dir))) {
             List<AppendResult> stored = store10(store);

@@ -244,6 +244,13 @@ public final class ConsumeQueue {
 
     private Segment createSegment(long firstOffset) throws IOException {
         Path p = segmentPath(firstOffset);
+        if (filePrefix.startsWith("~")) {
+            // A destination too long for a file name: its name goes beside the segments once.
+            Path name = directory.resolve(filePrefix.substring(0, filePrefix.indexOf('@')) + ".name");
+            if (!Files.exists(name)) {
+                Files.writeString(name, key.destination(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
         if (freeSpace != null) {
             freeSpace.reserve(p, segmentBytes);
             MappedFiles.createUnchecked(p, segmentBytes);

@@ -343,7 +343,7 @@ public final class ConsumeQueueTable implements QueueOffsets {
         for (Path p : segmentFiles(root)) {
             String name = p.getFileName().toString();
             int at = name.lastIndexOf('@', name.length() - 22);
-            QueueKey key = new QueueKey(decode(name.substring(0, at)), Integer.parseInt(name.substring(at + 1,
+            QueueKey key = new QueueKey(destinationOf(name.substring(0, at)), Integer.parseInt(name.substring(at + 1,
                     name.length() - 21)));
             files.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
         }
@@ -427,7 +427,37 @@ public final class ConsumeQueueTable implements QueueOffsets {
     }
 
     private static String filePrefix(QueueKey key) {
-        return encode(key.destination()) + "@" + key.queueId() + "@";
+        return fileDestination(key.destination()) + "@" + key.queueId() + "@";
+    }
+
+    /** Longest encoded destination used as is in a file name (file names stop at 255 bytes). */
+    static final int MAX_ENCODED_DESTINATION = 160;
+
+    /**
+     * The destination as it appears in file names: percent-encoded, or, when that would make the file
+     * name too long (a 200-byte name of spaces encodes to 600 characters), {@code ~} and 40 hex digits
+     * of its SHA-256, with the name itself in the file {@code ~<digits>.name} beside the segments.
+     */
+    static String fileDestination(String destination) {
+        String encoded = encode(destination);
+        if (encoded.length() <= MAX_ENCODED_DESTINATION) {
+            return encoded;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(destination.getBytes(StandardCharsets.UTF_8));
+            return "~" + java.util.HexFormat.of().formatHex(digest).substring(0, 40);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
+    }
+
+    /** The destination of a file-name destination: decoded, or read from its {@code .name} file. */
+    private String destinationOf(String fileDestination) throws IOException {
+        if (!fileDestination.startsWith("~")) {
+            return decode(fileDestination);
+        }
+        return Files.readString(root.resolve(fileDestination + ".name"), StandardCharsets.UTF_8);
     }
 
     /** Percent-encodes a destination name into a safe directory name. */
