@@ -89,11 +89,7 @@ class PageCacheRecoveryTest {
         assertEquals(appended.size(), store.readQueue(KEY, 0, 64, batch));
         for (int i = 0; i < appended.size(); i++) {
             assertEquals(appended.get(i).physicalOffset(), batch.physicalOffset(i));
-            try (RecordSlice slice = store.readMessage(batch.physicalOffset(i))) {
-                byte[] body = new byte[slice.payload().remaining()];
-                slice.payload().get(body);
-                assertArrayEquals(payload(i, 500), body);
-            }
+            assertArrayEquals(payload(i, 500), StoreTestSupport.payloadAt(store, batch.physicalOffset(i)));
         }
     }
 

@@ -31,4 +31,11 @@ final class StoreTestSupport {
         b.duplicate().get(out);
         return out;
     }
+
+    /** The payload of the message stored at {@code physicalOffset}, copied. */
+    static byte[] payloadAt(MessageStore store, long physicalOffset) {
+        try (RecordSlice slice = store.readMessage(physicalOffset)) {
+            return bytes(slice.payload());
+        }
+    }
 }

@@ -185,7 +185,7 @@ public final class ConsumeQueue {
         }
         Segment[] segs = segments;
         if (segs.length == 0) {
-            synchronized (this) { // the preparer may be creating it (prepareFirstSegment)
+            synchronized (this) { // the files worker may be creating it (prepareFirstSegment)
                 if (segments.length == 0) {
                     segments = new Segment[] {createSegment(queueOffset)};
                     minOffset = queueOffset;
@@ -234,7 +234,7 @@ public final class ConsumeQueue {
 
     /**
      * Creates the first segment of a queue that has never had an entry (its first offset is 0), ahead
-     * of the record; does nothing otherwise. Any thread (see {@link QueuePreparer}).
+     * of the record; does nothing otherwise. Any thread (see {@link QueueFilesWorker}).
      */
     synchronized void prepareFirstSegment() throws IOException {
         if (segments.length == 0 && maxOffset == 0 && minOffset == 0) {

@@ -36,7 +36,7 @@ public final class ConsumeQueueTable implements QueueOffsets {
     private final FreeSpace freeSpace;
     private final ConcurrentHashMap<QueueKey, ConsumeQueue> queues = new ConcurrentHashMap<>();
 
-    private volatile QueuePreparer preparer;
+    private volatile QueueFilesWorker filesWorker;
     private boolean closed;
     private final EntryFileWriter entryFileWriter;
 
@@ -88,28 +88,28 @@ public final class ConsumeQueueTable implements QueueOffsets {
 
     /**
      * Creates the first segment of {@code key}'s queue in the background if it has none yet; see
-     * {@link QueuePreparer}. Any thread.
+     * {@link QueueFilesWorker}. Any thread.
      */
     public void prepare(QueueKey key) {
         ConsumeQueue q = queues.get(key);
         if (q != null && q.hasSegments()) {
             return;
         }
-        QueuePreparer p = worker();
+        QueueFilesWorker p = worker();
         if (p != null) {
             p.submit(key);
         }
     }
 
     /** The background thread of queue files, started on first use; null once closed. */
-    private QueuePreparer worker() {
-        QueuePreparer p = preparer;
+    private QueueFilesWorker worker() {
+        QueueFilesWorker p = filesWorker;
         if (p == null) {
             synchronized (this) {
-                p = preparer;
+                p = filesWorker;
                 if (p == null && !closed) {
-                    p = new QueuePreparer(this);
-                    preparer = p;
+                    p = new QueueFilesWorker(this);
+                    filesWorker = p;
                 }
             }
         }
@@ -118,7 +118,7 @@ public final class ConsumeQueueTable implements QueueOffsets {
 
     /** Queues submitted to {@link #prepare} and not yet prepared. */
     public int preparing() {
-        QueuePreparer p = preparer;
+        QueueFilesWorker p = filesWorker;
         return p == null ? 0 : p.backlog();
     }
 
@@ -303,8 +303,8 @@ public final class ConsumeQueueTable implements QueueOffsets {
                 Files.move(f, aside.resolve(f.getFileName()));
             }
         }
-        QueuePreparer.Deletion deletion = new QueuePreparer.Deletion(aside);
-        QueuePreparer w = worker();
+        QueueFilesWorker.Deletion deletion = new QueueFilesWorker.Deletion(aside);
+        QueueFilesWorker w = worker();
         if (w != null) {
             w.submitDeletion(deletion);
         } else {
@@ -316,7 +316,7 @@ public final class ConsumeQueueTable implements QueueOffsets {
     public void removeDeletedLeftovers() throws IOException {
         Path aside = root.resolve(DELETED_DIRECTORY);
         if (Files.isDirectory(aside)) {
-            QueuePreparer.deleteTree(aside);
+            QueueFilesWorker.deleteTree(aside);
         }
     }
 
@@ -385,10 +385,10 @@ public final class ConsumeQueueTable implements QueueOffsets {
 
     /** Stops preparing queues (see {@link #prepare}); waits for a preparation under way. */
     public void stopPreparing() {
-        QueuePreparer p;
+        QueueFilesWorker p;
         synchronized (this) {
             closed = true;
-            p = preparer;
+            p = filesWorker;
         }
         if (p != null) {
             p.stop();

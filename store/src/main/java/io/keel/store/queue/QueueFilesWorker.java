@@ -13,11 +13,10 @@ import org.slf4j.LoggerFactory;
 import io.keel.store.QueueKey;
 
 /**
- * Creates the first segment file of queues the owner declared before their first record, on a
- * background thread of its own. Why: creating a ConsumeQueue's directory and segment file costs the
- * file system a few inodes (tens of microseconds each, far more on a file system that has just
- * deleted many), and the dispatcher, which otherwise creates it at the queue's first record, is in
- * the round trip of every synchronous send. A broker that declares 10,000 queues as their consumers
+ * The background thread of ConsumeQueue files. It creates the first segment file of queues the owner
+ * declared before their first record. Why: creating a file costs the file system an inode (tens of
+ * microseconds, far more on a file system that has just deleted many), and the dispatcher, which
+ * otherwise creates it at the queue's first record, is in the round trip of every synchronous send. A broker that declares 10,000 queues as their consumers
  * arrive then serves their first messages at the rate of its established queues.
  *
  * <p>The same thread removes the files of deleted queues, which the dispatcher has moved aside.
@@ -25,9 +24,9 @@ import io.keel.store.QueueKey;
  * <p>Nothing depends on a preparation having happened: a queue whose record arrives first is created
  * by the dispatcher as before, and both paths take the queue's lock around the first segment.
  */
-final class QueuePreparer implements Runnable {
+final class QueueFilesWorker implements Runnable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(QueuePreparer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(QueueFilesWorker.class);
 
     private final ConsumeQueueTable table;
     /** Queue keys to prepare and {@link Deletion}s, in order. */
@@ -36,9 +35,9 @@ final class QueuePreparer implements Runnable {
     private volatile boolean running = true;
     private boolean warned;
 
-    QueuePreparer(ConsumeQueueTable table) {
+    QueueFilesWorker(ConsumeQueueTable table) {
         this.table = table;
-        this.thread = new Thread(this, "keel-store-queue-preparer");
+        this.thread = new Thread(this, "keel-store-queue-files");
         this.thread.setDaemon(true);
         this.thread.start();
     }
