@@ -88,7 +88,9 @@ public final class ConsumeQueueTable implements QueueOffsets {
 
     /**
      * Creates the first segment of {@code key}'s queue in the background if it has none yet; see
-     * {@link QueueFilesWorker}. Any thread.
+     * {@link QueueFilesWorker}. Any thread. Not for a queue being deleted at the same moment: a
+     * preparation racing the deletion record could map the old file, which the deletion then moves
+     * aside (the broker prepares only non-temporary destinations and deletes only temporary ones).
      */
     public void prepare(QueueKey key) {
         ConsumeQueue q = queues.get(key);
