@@ -85,6 +85,12 @@ public final class ProtocolClient implements AutoCloseable {
         this.options = options;
     }
 
+    /**
+     * Linux's epoll transport where its native library loads, as the broker does, else NIO (Netty's
+     * {@code -Dio.netty.transport.noNative=true} forces NIO).
+     */
+    private static final boolean NATIVE = io.netty.channel.epoll.Epoll.isAvailable();
+
     /** The event loops of clients that do not bring their own (daemon threads, created once). */
     public static EventLoopGroup sharedEventLoops() {
         EventLoopGroup g = sharedGroup;
@@ -92,11 +98,14 @@ public final class ProtocolClient implements AutoCloseable {
             synchronized (ProtocolClient.class) {
                 g = sharedGroup;
                 if (g == null) {
-                    g = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+                    java.util.concurrent.ThreadFactory threads = r -> {
                         Thread t = new Thread(r, "keel-client-io");
                         t.setDaemon(true);
                         return t;
-                    });
+                    };
+                    int n = Math.max(2, Runtime.getRuntime().availableProcessors());
+                    g = NATIVE ? new io.netty.channel.epoll.EpollEventLoopGroup(n, threads)
+                            : new NioEventLoopGroup(n, threads);
                     sharedGroup = g;
                 }
             }
@@ -111,7 +120,10 @@ public final class ProtocolClient implements AutoCloseable {
     public static ProtocolClient connect(String host, int port, Options options) {
         String peer = host + ":" + port;
         ProtocolClient[] holder = new ProtocolClient[1];
-        Bootstrap b = new Bootstrap().group(sharedEventLoops()).channel(NioSocketChannel.class)
+        EventLoopGroup loops = sharedEventLoops();
+        Bootstrap b = new Bootstrap().group(loops)
+                .channel(loops instanceof io.netty.channel.epoll.EpollEventLoopGroup
+                        ? io.netty.channel.epoll.EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeoutMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
