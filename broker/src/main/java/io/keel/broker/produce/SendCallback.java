@@ -42,14 +42,22 @@ final class SendCallback implements AppendCallback {
         return this;
     }
 
-    @Override
-    public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
+    /**
+     * What every stored send does, single or in a batch: tells its idempotent producer's window (if
+     * any) and counts the message on its destination if it is visible now (not in a transaction).
+     */
+    static void stored(ProducerWindow.Entry producer, long sequence, boolean visible, Destination destination) {
         if (producer != null) {
             ProducerWindow.stored(producer, sequence);
         }
         if (visible) {
             destination.enqueued();
         }
+    }
+
+    @Override
+    public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
+        stored(producer, sequence, visible, destination);
         if (channel.isActive()) {
             channel.writeAndFlush(SendResult.frame(channel.alloc(), correlationId, queueId, queueOffset, storeTimestamp),
                     channel.voidPromise());

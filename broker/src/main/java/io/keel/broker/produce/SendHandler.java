@@ -326,12 +326,7 @@ public final class SendHandler {
 
             @Override
             public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
-                if (producer != null) {
-                    ProducerWindow.stored(producer, sequence);
-                }
-                if (visible) {
-                    d.enqueued();
-                }
+                SendCallback.stored(producer, sequence, visible, d);
                 queueIds[i] = queueId;
                 offsets[i] = queueOffset;
                 timestamps[i] = storeTimestamp;
