@@ -35,6 +35,7 @@ public final class AppendRecord {
     private boolean awaitFlush = true;
     private boolean deferred;
     private boolean forward;
+    private boolean callerFlushes;
     private ByteBuffer payload;
 
     /** Clears every field back to its default, for reuse. */
@@ -52,6 +53,7 @@ public final class AppendRecord {
         awaitFlush = true;
         deferred = false;
         forward = false;
+        callerFlushes = false;
         payload = null;
         return this;
     }
@@ -200,6 +202,21 @@ public final class AppendRecord {
      */
     public AppendRecord awaitFlush(boolean await) {
         this.awaitFlush = await;
+        return this;
+    }
+
+    public boolean callerFlushes() {
+        return callerFlushes;
+    }
+
+    /**
+     * Under SYNC_FLUSH, a record that awaits the force does not wake the flusher: the appending thread
+     * promises to call {@link MessageStore#flushHere} once it has appended what it has at hand (an
+     * event loop after a read). Appends of one read then share a force, and a lone synchronous sender
+     * is forced on its own thread, without two thread hand-offs.
+     */
+    public AppendRecord callerFlushes(boolean flushes) {
+        this.callerFlushes = flushes;
         return this;
     }
 

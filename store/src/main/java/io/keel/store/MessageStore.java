@@ -214,6 +214,20 @@ public final class MessageStore implements AutoCloseable {
     }
 
     /**
+     * Forces, on the calling thread, the records it appended with {@link AppendRecord#callerFlushes}
+     * (and whatever else is written), then dispatches them, which completes their callbacks here; or,
+     * when recent forces gathered several appends or a force is under way, wakes the flusher to do it.
+     */
+    public void flushHere() {
+        if (closed || config.flushMode() != FlushMode.SYNC_FLUSH) {
+            return;
+        }
+        if (log.forceHereIfSolitary() && !dispatcher.tryDispatchHere()) {
+            dispatcher.wakeup().signal();
+        }
+    }
+
+    /**
      * Calls {@code cb} once every record appended so far is durable per the flush mode (at once under
      * ASYNC_FLUSH): the answer to a duplicate send whose first copy may still await the group commit.
      */
@@ -511,7 +525,7 @@ public final class MessageStore implements AutoCloseable {
         long flushes = metrics.flushes();
         long written = log.writtenOffset();
         long dispatched = dispatcher.dispatchedOffset();
-        return new StoreMetrics(metrics.appendedRecords(), metrics.appendedBytes(), flushes,
+        return new StoreMetrics(metrics.appendedRecords(), metrics.appendedBytes(), flushes, metrics.callerFlushes(),
                 flushes == 0 ? 0 : metrics.totalFlushNanos() / flushes / 1000, metrics.maxFlushNanos() / 1000,
                 written, log.flushedOffset(), dispatched, written - dispatched, queues.size());
     }

@@ -6,6 +6,7 @@ package io.keel.store;
  * @param appendedRecords   records appended since open
  * @param appendedBytes     bytes appended since open
  * @param flushes           forces of the CommitLog since open
+ * @param callerFlushes     of those, forces made by an appending thread (an event loop) instead of the flusher
  * @param averageFlushMicros mean force latency
  * @param maxFlushMicros    slowest force
  * @param writtenOffset     end of the written log
@@ -14,7 +15,8 @@ package io.keel.store;
  * @param dispatchLagBytes  written but not yet dispatched
  * @param queueCount        ConsumeQueues known to the store
  */
-public record StoreMetrics(long appendedRecords, long appendedBytes, long flushes, long averageFlushMicros,
+public record StoreMetrics(long appendedRecords, long appendedBytes, long flushes, long callerFlushes,
+        long averageFlushMicros,
         long maxFlushMicros, long writtenOffset, long flushedOffset, long dispatchedOffset, long dispatchLagBytes,
         int queueCount) {
 }

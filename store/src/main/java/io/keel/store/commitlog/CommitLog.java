@@ -8,6 +8,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.keel.store.AppendCallback;
 import io.keel.store.AppendRecord;
 import io.keel.store.FlushMode;
@@ -23,6 +26,8 @@ import io.keel.store.WriteMode;
  * Segments roll with a padding record; the next one is prepared in the background.
  */
 public final class CommitLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommitLog.class);
 
     private final StoreConfig config;
     private final Path directory;
@@ -46,6 +51,13 @@ public final class CommitLog {
     private volatile boolean diskFull;
     private volatile String diskFullReason;
     private volatile StoreException failure;
+    /** Held while forcing: by the flusher, or by an appending thread in {@link #tryForceUpTo}. */
+    private final ReentrantLock forcing = new ReentrantLock();
+    /** Appends that awaited a force, ever (written under the write lock). */
+    private volatile long awaitingAppends;
+    /** Under {@link #forcing}: {@link #awaitingAppends} at the last force, and appends per force x16 (moving average). */
+    private long awaitingAtLastForce;
+    private volatile int appendsPerForce16 = 16;
     /** Wakes the flusher when an append awaits a force. */
     final Wakeup flusherWakeup = new Wakeup();
     /** Signalled after every append (the dispatcher follows written data under ASYNC_FLUSH). */
@@ -131,6 +143,31 @@ public final class CommitLog {
         waiters.complete(offset);
     }
 
+    /**
+     * Forces what is written on the calling thread if recent forces were solitary and none is under
+     * way; otherwise wakes the flusher. True when this thread forced (the caller then dispatches).
+     * A failed force fails the log as the flusher's would.
+     */
+    public boolean forceHereIfSolitary() {
+        long target = writtenOffset;
+        if (target <= flushedOffset || failure != null) {
+            return false;
+        }
+        try {
+            if (forcesAreSolitary() && tryForceUpTo(target)) {
+                metrics.flushedByCaller();
+                return true;
+            }
+        } catch (IOException | RuntimeException e) {
+            StoreException error = new StoreException("commit log in " + directory + ": force failed (" + e
+                    + "); the store refuses appends from now on", e);
+            LOG.error(error.getMessage(), e);
+            fail(error);
+        }
+        flusherWakeup.signal();
+        return false;
+    }
+
     /** Stops accepting appends after an unrecoverable error (e.g. a failed force). */
     void fail(StoreException error) {
         if (failure == null) {
@@ -178,6 +215,7 @@ public final class CommitLog {
             if (await) {
                 waiters.add(cb, physical + size, physical, queueOffset, size, timestamp,
                         System.nanoTime() + config.syncFlushTimeoutMillis() * 1_000_000L);
+                awaitingAppends++;
             }
             // Published only now: a flush that sees the new end must find the waiter registered.
             writtenOffset = physical + size;
@@ -191,7 +229,7 @@ public final class CommitLog {
             return;
         }
         metrics.appended(size);
-        afterWrite(await, queueOffset >= 0);
+        afterWrite(await && !record.callerFlushes(), queueOffset >= 0 && !(await && record.callerFlushes()));
         if (!await) {
             cb.appended(physical, queueOffset, size, timestamp);
         }
@@ -271,6 +309,7 @@ public final class CommitLog {
                         anyAwait = true;
                         waiters.add(cbs.get(i), physical + size, physical, q, size, timestamp,
                                 System.nanoTime() + config.syncFlushTimeoutMillis() * 1_000_000L);
+                        awaitingAppends++;
                     }
                     writtenOffset = physical + size;
                 } catch (StoreException e) {
@@ -478,10 +517,47 @@ public final class CommitLog {
      * (and close, after the flusher stopped).
      */
     void forceUpTo(long target) throws IOException {
+        forcing.lock();
+        try {
+            forceLocked(target);
+        } finally {
+            forcing.unlock();
+        }
+    }
+
+    /**
+     * Forces up to {@code target} on the calling thread unless a force is under way (then false: the
+     * caller wakes the flusher, which forces again as soon as the current force ends).
+     */
+    private boolean tryForceUpTo(long target) throws IOException {
+        if (!forcing.tryLock()) {
+            return false;
+        }
+        try {
+            forceLocked(target);
+            return true;
+        } finally {
+            forcing.unlock();
+        }
+    }
+
+    /**
+     * Whether recent forces covered about one awaiting append each (moving average at most 1.5): then
+     * nothing is gained by gathering appends on the flusher, and the appending thread may force itself.
+     */
+    public boolean forcesAreSolitary() {
+        return appendsPerForce16 <= 24;
+    }
+
+    private void forceLocked(long target) throws IOException {
         long from = flushedOffset;
         if (target <= from) {
             return;
         }
+        long awaited = awaitingAppends;
+        int n = (int) Math.min(64, awaited - awaitingAtLastForce);
+        awaitingAtLastForce = awaited;
+        appendsPerForce16 += (n * 16 - appendsPerForce16) / 8;
         long started = System.nanoTime();
         CommitLogSegment[] segs = segments;
         for (CommitLogSegment s : segs) {

@@ -15,7 +15,10 @@ import io.keel.store.StoreException;
  * {@code afterFlush}: the store dispatches the forced records on this thread if the dispatcher thread
  * is idle (else wakes it), which completes every waiting append the force covered. No
  * timer: the next force starts as soon as the previous one ends, so under load one force serves every
- * append written during the previous one.
+ * append written during the previous one. While forces carry about one append each, a thread that
+ * appended with {@code callerFlushes} forces itself instead ({@code MessageStore.flushHere}: a lone
+ * synchronous sender saves the hand-off here and back); the CommitLog's forcing lock keeps the two
+ * from forcing at once, and a force failed on either thread stops this one.
  *
  * <p>ASYNC_FLUSH: forces every {@code asyncFlushIntervalMillis}.
  *
@@ -60,6 +63,9 @@ public final class Flusher implements Runnable {
                     log.flusherWakeup.await(IDLE_PARK_NANOS, unflushed);
                 } else {
                     log.flusherWakeup.await(asyncIntervalNanos, stopping);
+                }
+                if (log.failure() != null) {
+                    return; // an appending thread's force failed (see MessageStore.flushHere)
                 }
                 flushOnce();
             } catch (IOException e) {

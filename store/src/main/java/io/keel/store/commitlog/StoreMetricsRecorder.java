@@ -13,6 +13,7 @@ public final class StoreMetricsRecorder {
     private final LongAdder appendedBytes = new LongAdder();
     private final LongAdder flushes = new LongAdder();
     private final LongAdder flushNanos = new LongAdder();
+    private final LongAdder callerFlushes = new LongAdder();
     private final AtomicLong maxFlushNanos = new AtomicLong();
     private volatile long lastFlushNanos;
 
@@ -29,6 +30,15 @@ public final class StoreMetricsRecorder {
         while (nanos > max && !maxFlushNanos.compareAndSet(max, nanos)) {
             max = maxFlushNanos.get();
         }
+    }
+
+    /** A force made by an appending thread rather than the flusher (counted besides {@link #flushed}). */
+    void flushedByCaller() {
+        callerFlushes.increment();
+    }
+
+    public long callerFlushes() {
+        return callerFlushes.sum();
     }
 
     public long appendedRecords() {
