@@ -184,10 +184,11 @@ public final class Dispatcher implements Runnable {
             pos += total;
             dispatchedOffset = pos;
         }
+        // Answers first: a waiting sender's answer should not queue behind the consumers' wake-ups.
+        log.completeWaitersUpTo(pos);
         for (DispatchListener l : listeners) {
             l.onBatchDispatched(pos);
         }
-        log.completeWaitersUpTo(pos);
     }
 
     public void stop() {
