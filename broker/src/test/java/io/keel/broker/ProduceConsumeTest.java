@@ -93,6 +93,35 @@ class ProduceConsumeTest {
         }
     }
 
+    /**
+     * A lone synchronous producer's persistent sends are forced by the I/O thread that read them
+     * (forceOnEventLoop, the default), and by the flusher thread alone when that is turned off; either
+     * way each is answered once forced and is then delivered.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void persistentSendsAreForcedOnTheEventLoopOnlyWhenForceOnEventLoopIsOn(boolean forceOnEventLoop) throws Exception {
+        broker.close();
+        broker = Broker.start(TestBrokers.config(dir).set("forceOnEventLoop", Boolean.toString(forceOnEventLoop)));
+        ProtocolClient producer = client();
+        long before = broker.store().metrics().callerFlushes();
+        for (int i = 0; i < 30; i++) {
+            TestBrokers.send(producer, "forced", "m" + i, true);
+        }
+        long onEventLoop = broker.store().metrics().callerFlushes() - before;
+        if (forceOnEventLoop) {
+            // The flusher's idle wake-up may take one now and then; most are forced where they were read.
+            assertTrue(onEventLoop >= 20, "forces on the event loop: " + onEventLoop + " of 30 sends");
+        } else {
+            assertEquals(0, onEventLoop);
+        }
+        BlockingQueue<String> got = subscribe(client(), 3, "forced", 100);
+        for (int i = 0; i < 30; i++) {
+            String d = got.poll(10, TimeUnit.SECONDS);
+            assertTrue(d != null && d.endsWith(":" + i + ":m" + i), "delivery " + i + ": " + d);
+        }
+    }
+
     @Test
     void anEmptyQueueWakesTheConsumerWhenAMessageArrives() throws Exception {
         BlockingQueue<String> got = subscribe(client(), 7, "empty-at-first", 10);

@@ -142,6 +142,7 @@ public final class AdminHandler {
         s.put("store.appendedRecords", Long.toString(m.appendedRecords()));
         s.put("store.appendedBytes", Long.toString(m.appendedBytes()));
         s.put("store.flushes", Long.toString(m.flushes()));
+        s.put("store.callerFlushes", Long.toString(m.callerFlushes()));
         s.put("store.averageFlushMicros", Long.toString(m.averageFlushMicros()));
         s.put("store.maxFlushMicros", Long.toString(m.maxFlushMicros()));
         s.put("store.writtenOffset", Long.toString(m.writtenOffset()));

@@ -39,6 +39,9 @@ public final class BrokerConfig {
             new Key("registerIntervalMillis", "30000", "how often the broker registers with every name server"),
             new Key("brokerExpiryMillis", "120000", "a name server drops a broker silent for this long"),
             new Key("flushMode", "SYNC_FLUSH", "SYNC_FLUSH (group commit before answering persistent sends) or ASYNC_FLUSH"),
+            new Key("forceOnEventLoop", "true", "SYNC_FLUSH: while forces carry about one send each, the I/O thread "
+                    + "that read a persistent send forces it itself (no hand-off to the flusher thread and back); "
+                    + "false = always the flusher"),
             new Key("segmentSize", "1g", "CommitLog segment size (fixed when the data directory is created)"),
             new Key("maxMessageSize", "4m", "largest encoded message a producer may send"),
             new Key("maxFrameSize", Integer.toString(FrameLayout.DEFAULT_MAX_FRAME_SIZE), "largest frame accepted from a peer"),
@@ -277,6 +280,10 @@ public final class BrokerConfig {
 
     public int maxFrameSize() {
         return intValue("maxFrameSize");
+    }
+
+    public boolean forceOnEventLoop() {
+        return boolValue("forceOnEventLoop");
     }
 
     public boolean autoCreateDestinations() {

@@ -53,9 +53,15 @@ public final class SendHandler {
     /** The producer this connection sent for last (most connections have one or a few), to skip the table lookup. */
     private long cachedProducerId;
     private ProducerWindow.Entry cachedProducer;
+    /** Set when a read appended a persistent send that {@link #flushIfPending} must force. */
+    private boolean flushPending;
+    /** The broker's forceOnEventLoop: persistent sends leave their force to {@link #flushIfPending}. */
+    private final boolean forceOnEventLoop;
 
     public SendHandler(MessageStore store, DestinationRegistry destinations, int maxMessageSize, Channel channel,
-            io.keel.broker.delivery.DelayedDelivery delays, LocalTransactions transactions, ProducerWindow producers) {
+            io.keel.broker.delivery.DelayedDelivery delays, LocalTransactions transactions, ProducerWindow producers,
+            boolean forceOnEventLoop) {
+        this.forceOnEventLoop = forceOnEventLoop;
         this.producers = producers;
         this.delays = delays;
         this.transactions = transactions;
@@ -228,6 +234,17 @@ public final class SendHandler {
         return Destination.storeQueueId(queueId, command.priority());
     }
 
+    /**
+     * The event loop, after each read: forces the persistent sends the read carried (on this thread
+     * when forces are solitary, else through the flusher). Their answers wait for this call.
+     */
+    public void flushIfPending() {
+        if (flushPending) {
+            flushPending = false;
+            store.flushHere();
+        }
+    }
+
     /** Resolves the destination and fills the reusable append record. */
     private Destination prepare() {
         transaction = null;
@@ -264,7 +281,12 @@ public final class SendHandler {
                 .producer(command.producerId, command.sequence).deliveryTime(command.deliveryTime)
                 .tagCode(origin);
         if (t == null) {
-            record.awaitFlush(command.persistent()).deferred(command.deliveryTime > System.currentTimeMillis());
+            // A persistent send is forced after the read that carried it (flushIfPending), with the
+            // other sends of that read.
+            boolean callerFlushes = forceOnEventLoop && command.persistent();
+            record.awaitFlush(command.persistent()).callerFlushes(callerFlushes)
+                    .deferred(command.deliveryTime > System.currentTimeMillis());
+            flushPending |= callerFlushes;
         } else {
             // Invisible until the commit record; not forced on its own (the commit's force covers it);
             // never deferred here: the commit hands a delayed one to the timer.

@@ -75,11 +75,19 @@ public final class BrokerConnection extends FrameHandler {
     }
 
     @Override
+    public void channelReadComplete(io.netty.channel.ChannelHandlerContext c) throws Exception {
+        if (sends != null) {
+            sends.flushIfPending();
+        }
+        super.channelReadComplete(c);
+    }
+
+    @Override
     protected void onOpen() {
         transactions = new io.keel.broker.delivery.LocalTransactions(ctx.delivery());
         transactionCommands = new TransactionCommands(channel, ctx.delivery(), transactions, jmsConsumers);
         sends = new SendHandler(ctx.store(), ctx.destinations(), ctx.config().maxMessageSize(), channel,
-                ctx.delivery().delays(), transactions, ctx.delivery().producers());
+                ctx.delivery().delays(), transactions, ctx.delivery().producers(), ctx.config().forceOnEventLoop());
         sends.origin(ClientIds.origin(clientId, connectionId));
         transactions.origin(ClientIds.origin(clientId, connectionId));
         ctx.connections().add(channel);

@@ -99,8 +99,9 @@ final class KeelSide implements E2eHarness.Side {
         StoreMetrics m = broker.store().metrics();
         long forces = m.flushes() - atStart.flushes();
         long appends = m.appendedRecords() - atStart.appendedRecords();
-        return String.format(Locale.ROOT, "store: %d appends, %d forces (%.1f per force), mean force %d us, slowest %d us",
-                appends, forces, forces == 0 ? 0.0 : (double) appends / forces, m.averageFlushMicros(),
+        return String.format(Locale.ROOT, "store: %d appends, %d forces (%.1f per force; %d on event loops), mean force %d us, slowest %d us",
+                appends, forces, forces == 0 ? 0.0 : (double) appends / forces, m.callerFlushes() - atStart.callerFlushes(),
+                m.averageFlushMicros(),
                 m.maxFlushMicros());
     }
 
