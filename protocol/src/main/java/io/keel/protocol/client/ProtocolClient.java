@@ -74,7 +74,9 @@ public final class ProtocolClient implements AutoCloseable {
     private final String peer;
     private final Options options;
     private final AtomicInteger ids = new AtomicInteger();
-    private final Map<Integer, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
+    private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
+    private final long requestTimeoutNanos;
+    private volatile io.netty.util.concurrent.ScheduledFuture<?> expiry;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile Consumer<Frame> pushHandler = Frame::release;
     private volatile Handshake.Response handshake;
@@ -83,6 +85,44 @@ public final class ProtocolClient implements AutoCloseable {
         this.channel = channel;
         this.peer = peer;
         this.options = options;
+        this.requestTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(options.requestTimeoutMillis());
+    }
+
+    /** A request's answer to come, and when it stops waiting. */
+    private static final class Pending extends CompletableFuture<Frame> {
+        final long deadline;
+
+        Pending(long deadline) {
+            this.deadline = deadline;
+        }
+    }
+
+    /**
+     * Request timeouts are checked by one sweep per connection on its event loop, every tenth of the
+     * timeout (10 ms to 1 s): a timer per request would wake the JDK's timer thread on every request
+     * that finds no other one pending (a lone synchronous sender).
+     */
+    private void startExpiry() {
+        long timeout = options.requestTimeoutMillis();
+        if (timeout <= 0) {
+            return;
+        }
+        long period = Math.max(10, Math.min(1000, timeout / 10));
+        expiry = channel.eventLoop().scheduleAtFixedRate(this::expireRequests, period, period, TimeUnit.MILLISECONDS);
+        if (!channel.isOpen()) {
+            expiry.cancel(false); // closed before the sweep was scheduled: onClosed did not see it
+        }
+    }
+
+    private void expireRequests() {
+        long now = System.nanoTime();
+        for (Map.Entry<Integer, Pending> e : pending.entrySet()) {
+            Pending p = e.getValue();
+            if (p.deadline - now <= 0 && pending.remove(e.getKey(), p)) {
+                p.completeExceptionally(new java.util.concurrent.TimeoutException("no answer from " + peer + " within "
+                        + options.requestTimeoutMillis() + " ms"));
+            }
+        }
     }
 
     /**
@@ -147,6 +187,7 @@ public final class ProtocolClient implements AutoCloseable {
         ProtocolClient client = new ProtocolClient(f.channel(), peer, options);
         holder[0] = client;
         f.channel().closeFuture().addListener(x -> client.onClosed());
+        client.startExpiry();
         try {
             Frame response = client.request(id -> new Handshake.Request(Handshake.VERSION, options.clientId(),
                     options.user(), options.password(), options.heartbeatMillis()).frame(f.channel().alloc(), id))
@@ -205,7 +246,7 @@ public final class ProtocolClient implements AutoCloseable {
      */
     public CompletableFuture<Frame> request(IntFunction<ByteBuf> frame) {
         int id = ids.incrementAndGet();
-        CompletableFuture<Frame> f = new CompletableFuture<>();
+        Pending f = new Pending(System.nanoTime() + requestTimeoutNanos);
         pending.put(id, f);
         if (!channel.isActive()) {
             pending.remove(id);
@@ -220,11 +261,12 @@ public final class ProtocolClient implements AutoCloseable {
                 }
             }
         });
-        long timeout = options.requestTimeoutMillis();
-        if (timeout > 0) {
-            f.orTimeout(timeout, TimeUnit.MILLISECONDS).whenComplete((r, e) -> pending.remove(id));
-        }
         return f;
+    }
+
+    /** Requests sent and neither answered nor timed out yet. */
+    int pendingRequests() {
+        return pending.size();
     }
 
     /** Sends a one-way frame. */
@@ -234,7 +276,7 @@ public final class ProtocolClient implements AutoCloseable {
 
     private void onFrame(Frame frame) {
         if (frame.isResponse()) {
-            CompletableFuture<Frame> f = pending.remove(frame.correlationId());
+            Pending f = pending.remove(frame.correlationId());
             if (f == null) {
                 frame.release();
                 return;
@@ -259,6 +301,10 @@ public final class ProtocolClient implements AutoCloseable {
     }
 
     private void onClosed() {
+        io.netty.util.concurrent.ScheduledFuture<?> e = expiry;
+        if (e != null) {
+            e.cancel(false);
+        }
         ConnectionLost lost = new ConnectionLost("connection to " + peer + " closed");
         pending.values().forEach(f -> f.completeExceptionally(lost));
         pending.clear();
