@@ -44,6 +44,8 @@ public final class CommitLog {
 
     private volatile CommitLogSegment[] segments;
     private CommitLogSegment active;
+    /** FILE_CHANNEL: where the active segment's channel is positioned, as far as appends know (-1: unknown). */
+    private long channelPosition = -1;
     private int writePosition;
     private long lastTimestamp;
     private volatile long writtenOffset;
@@ -417,6 +419,7 @@ public final class CommitLog {
         grown[old.length] = next;
         segments = grown;
         active = next;
+        channelPosition = -1;
         writePosition = 0;
         writtenOffset = next.startOffset();
         allocator.prepare(next.endOffset());
@@ -485,11 +488,15 @@ public final class CommitLog {
         gather[1] = payloadLength > 0 ? payload : EMPTY;
         try {
             long position = writePosition;
-            active.channel.position(position);
+            if (channelPosition != position) { // sequential appends leave it there: one syscall fewer
+                active.channel.position(position);
+            }
+            channelPosition = -1; // unknown until the write succeeds (a failed one may have moved it)
             long toWrite = size;
             while (toWrite > 0) {
                 toWrite -= active.channel.write(gather);
             }
+            channelPosition = position + size;
         } finally {
             if (payload != null) {
                 payload.position(payloadStart);

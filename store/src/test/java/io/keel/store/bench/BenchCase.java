@@ -100,6 +100,9 @@ final class BenchCase {
             if (StoreBenchmark.CQ_ENTRIES != null) {
                 cfg.consumeQueueEntriesPerSegment(StoreBenchmark.CQ_ENTRIES);
             }
+            if (StoreBenchmark.WRITE_MODE != null) {
+                cfg.writeMode(io.keel.store.WriteMode.valueOf(StoreBenchmark.WRITE_MODE));
+            }
             long t = System.nanoTime();
             store = MessageStore.open(cfg);
             if (newRecords != null) {

@@ -31,7 +31,8 @@ import io.keel.store.StoreConfig;
  * bench.quick (1 s per case, 0.5 s warm-up), bench.dir (parent of the data directories, default
  * java.io.tmpdir), bench.segmentSize (default 1 GiB), bench.inflight (appends in flight per thread,
  * default 64), bench.consumers (default 2), bench.fsyncs (default 500), bench.cases (default
- * raw,append,queues), bench.queueRounds (default 3), bench.zeroFill and bench.cqEntriesPerSegment (default: the store's defaults).
+ * raw,append,queues), bench.queueRounds (default 3), bench.zeroFill, bench.cqEntriesPerSegment and bench.writeMode
+ * (default: the store's defaults).
  */
 public final class StoreBenchmark {
 
@@ -45,6 +46,7 @@ public final class StoreBenchmark {
     static final String CASES = System.getProperty("bench.cases", "raw,append,queues");
     static final String ZERO_FILL = System.getProperty("bench.zeroFill");
     static final Integer CQ_ENTRIES = Integer.getInteger("bench.cqEntriesPerSegment");
+    static final String WRITE_MODE = System.getProperty("bench.writeMode");
     static final Long CQ_FLUSH_MILLIS = Long.getLong("bench.cqFlushMillis");
     /** Data directories deleted with the base directory at the end of the run. */
     static final List<Path> LEFT_FOR_THE_END = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -98,9 +100,10 @@ public final class StoreBenchmark {
                 System.getProperty("os.arch"), System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 dir, fs.type(), fs.name(), fs.getTotalSpace() >> 30, fs.getUsableSpace() >> 30);
         System.out.printf(Locale.ROOT, "settings     %.1f s per case after >= %.1f s warm-up, segment %d MiB, %d "
-                + "appends in flight per thread, %d consumers, zeroFill %s, consume queue segment %s entries%n",
+                + "appends in flight per thread, %d consumers, zeroFill %s, consume queue segment %s entries, "
+                + "write mode %s%n",
                 SECONDS, WARMUP, SEGMENT_SIZE >> 20, INFLIGHT, CONSUMERS, ZERO_FILL == null ? "default" : ZERO_FILL,
-                CQ_ENTRIES == null ? "default" : CQ_ENTRIES);
+                CQ_ENTRIES == null ? "default" : CQ_ENTRIES, WRITE_MODE == null ? "default" : WRITE_MODE);
     }
 
     // ---- raw disk --------------------------------------------------------------------------------
