@@ -96,13 +96,15 @@ class ProduceConsumeTest {
     /**
      * A lone synchronous producer's persistent sends are forced by the I/O thread that read them
      * (forceOnEventLoop, the default), and by the flusher thread alone when that is turned off; either
-     * way each is answered once forced and is then delivered.
+     * way, and with either write mode, each is answered once forced and is then delivered.
      */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
-    void persistentSendsAreForcedOnTheEventLoopOnlyWhenForceOnEventLoopIsOn(boolean forceOnEventLoop) throws Exception {
+    @org.junit.jupiter.params.provider.CsvSource({"true, FILE_CHANNEL", "false, FILE_CHANNEL", "true, MMAP", "false, MMAP"})
+    void persistentSendsAreForcedOnTheEventLoopOnlyWhenForceOnEventLoopIsOn(boolean forceOnEventLoop, String writeMode)
+            throws Exception {
         broker.close();
-        broker = Broker.start(TestBrokers.config(dir).set("forceOnEventLoop", Boolean.toString(forceOnEventLoop)));
+        broker = Broker.start(TestBrokers.config(dir.resolve(writeMode + forceOnEventLoop))
+                .set("forceOnEventLoop", Boolean.toString(forceOnEventLoop)).set("writeMode", writeMode));
         ProtocolClient producer = client();
         long before = broker.store().metrics().callerFlushes();
         for (int i = 0; i < 30; i++) {

@@ -37,10 +37,19 @@ final class BenchBroker implements AutoCloseable {
         this.startMillis = startMillis;
     }
 
+    /** System properties {@code bench.broker.<key>} set broker configuration keys (experiments; never in a recorded default run). */
+    static final String BROKER_KEY_PREFIX = "bench.broker.";
+
     static BrokerConfig config(Path dir) {
-        return BrokerConfig.defaults().set("dataDir", dir.toString()).set("brokerPort", "0")
+        BrokerConfig c = BrokerConfig.defaults().set("dataDir", dir.toString()).set("brokerPort", "0")
                 .set("nameServerPort", "0").set("embeddedNameServer", "false").set("flushMode", "SYNC_FLUSH")
                 .set("segmentSize", ProtocolBenchmark.SEGMENT_SIZE);
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith(BROKER_KEY_PREFIX)) {
+                c.set(name.substring(BROKER_KEY_PREFIX.length()), System.getProperty(name));
+            }
+        }
+        return c;
     }
 
     static BenchBroker start(Path base, String label) throws IOException {
