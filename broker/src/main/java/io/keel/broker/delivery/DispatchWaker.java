@@ -35,6 +35,7 @@ final class DispatchWaker {
             }
             destinationsByKey.put(key, d);
         }
+        d.noteRecord(key.queueId());
         if (d.touch(batch)) {
             touched.add(d);
         }

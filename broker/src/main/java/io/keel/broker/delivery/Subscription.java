@@ -18,6 +18,10 @@ public final class Subscription {
     private final Destination destination;
     private final QueueCursor[] cursors;
     private final List<SubscriptionConsumer> consumers = new CopyOnWriteArrayList<>();
+    /** The consumers as an array, replaced on every change, so waking them allocates nothing. */
+    private volatile SubscriptionConsumer[] consumerArray = new SubscriptionConsumer[0];
+    /** The cursors created so far, in creation order (most subscriptions use 1 of the 40 store queues). */
+    private QueueCursor[] createdCursors = new QueueCursor[0];
     /** JMSXGroupID -> the consumer that owns the group (message groups: one consumer at a time per group). */
     private final java.util.Map<String, Long> groupOwners = new java.util.HashMap<>();
 
@@ -60,11 +64,17 @@ public final class Subscription {
     }
 
     void addConsumer(SubscriptionConsumer c) {
-        consumers.add(c);
+        synchronized (consumers) {
+            consumers.add(c);
+            consumerArray = consumers.toArray(new SubscriptionConsumer[0]);
+        }
     }
 
     void removeConsumer(SubscriptionConsumer c) {
-        consumers.remove(c);
+        synchronized (consumers) {
+            consumers.remove(c);
+            consumerArray = consumers.toArray(new SubscriptionConsumer[0]);
+        }
         if (lastDelivered == c) {
             lastDelivered = null;
         }
@@ -80,6 +90,8 @@ public final class Subscription {
             long start = spec.startOffset(storeQueueId);
             c = new QueueCursor(Math.max(start, destination.floor(storeQueueId)));
             cursors[storeQueueId] = c;
+            createdCursors = java.util.Arrays.copyOf(createdCursors, createdCursors.length + 1);
+            createdCursors[createdCursors.length - 1] = c;
         }
         return c;
     }
@@ -255,8 +267,8 @@ public final class Subscription {
 
     /** Whether a returned message became due for redelivery by {@code nowMillis}. */
     synchronized boolean hasDueRedelivery(long nowMillis) {
-        for (QueueCursor c : cursors) {
-            if (c != null && c.redeliveryCount() > 0 && c.nextRedeliveryTime() <= nowMillis) {
+        for (QueueCursor c : createdCursors) { // every 100 ms for every subscription: only the cursors in use
+            if (c.redeliveryCount() > 0 && c.nextRedeliveryTime() <= nowMillis) {
                 return true;
             }
         }
@@ -301,7 +313,7 @@ public final class Subscription {
         // Starting after the consumer that took the last delivery: competing consumers of one
         // connection run their pushes in wake order, so messages arriving one at a time go round the
         // consumers instead of all to the first.
-        Object[] all = consumers.toArray();
+        SubscriptionConsumer[] all = consumerArray;
         int n = all.length;
         if (n == 0) {
             return;
@@ -315,7 +327,7 @@ public final class Subscription {
             }
         }
         for (int i = 0; i < n; i++) {
-            ((SubscriptionConsumer) all[(start + i) % n]).wake();
+            all[(start + i) % n].wake();
         }
     }
 
