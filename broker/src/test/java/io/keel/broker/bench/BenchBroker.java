@@ -41,15 +41,19 @@ final class BenchBroker implements AutoCloseable {
     static final String BROKER_KEY_PREFIX = "bench.broker.";
 
     static BrokerConfig config(Path dir) {
-        BrokerConfig c = BrokerConfig.defaults().set("dataDir", dir.toString()).set("brokerPort", "0")
+        return withOverrides(BrokerConfig.defaults().set("dataDir", dir.toString()).set("brokerPort", "0")
                 .set("nameServerPort", "0").set("embeddedNameServer", "false").set("flushMode", "SYNC_FLUSH")
-                .set("segmentSize", ProtocolBenchmark.SEGMENT_SIZE);
+                .set("segmentSize", ProtocolBenchmark.SEGMENT_SIZE));
+    }
+
+    /** Applies the {@code bench.broker.<key>} system properties to {@code c}. */
+    static BrokerConfig withOverrides(BrokerConfig c) {
         for (String name : System.getProperties().stringPropertyNames()) {
             if (name.startsWith(BROKER_KEY_PREFIX)) {
                 c.set(name.substring(BROKER_KEY_PREFIX.length()), System.getProperty(name));
             }
         }
-        return c;
+        return c.validate();
     }
 
     static BenchBroker start(Path base, String label) throws IOException {

@@ -59,8 +59,8 @@ final class KeelSide implements E2eHarness.Side {
     static KeelSide start(Path base, String label) throws Exception {
         Path dir = Files.createTempDirectory(base, "keel-" + label + "-");
         try {
-            BrokerConfig c = BrokerConfig.defaults().set("dataDir", dir.toString()).set("brokerPort", "0")
-                    .set("nameServerPort", "0").set("embeddedNameServer", "false");
+            BrokerConfig c = BenchBroker.withOverrides(BrokerConfig.defaults().set("dataDir", dir.toString())
+                    .set("brokerPort", "0").set("nameServerPort", "0").set("embeddedNameServer", "false"));
             return new KeelSide(Broker.start(c), dir);
         } catch (RuntimeException e) {
             BenchBroker.deleteQuietly(dir);
