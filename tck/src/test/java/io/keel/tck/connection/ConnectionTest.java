@@ -220,9 +220,8 @@ class ConnectionTest extends TckBase {
 
     @Test
     @DisplayName("JMS 3.1 §6.1.7: a connection problem with nowhere else to be reported goes to the ExceptionListener")
-    void exceptionListenerOnBrokerLoss() throws Exception {
-        // A broker of its own: this test stops it.
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("keel-tck-loss");
+    void exceptionListenerOnBrokerLoss(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // A broker of its own (in a directory JUnit deletes afterwards): this test stops it.
         io.keel.broker.Broker own = io.keel.broker.Broker.start(io.keel.broker.config.BrokerConfig.defaults()
                 .set("dataDir", dir.toString()).set("brokerPort", "0").set("nameServerPort", "0")
                 .set("segmentSize", "4m").set("ioThreads", "1"));
