@@ -469,7 +469,8 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
      * Settles the listed messages leased to {@code c}; {@code done} completes once the SETTLED record
      * is durable. Offsets not leased to this consumer are ignored (already settled or returned).
      */
-    public void acknowledge(SubscriptionConsumer c, int[] storeQueueIds, long[] offsets, int count, AppendCallback done) {
+    public void acknowledge(SubscriptionConsumer c, int[] storeQueueIds, long[] offsets, int count, boolean awaitFlush,
+            AppendCallback done) {
         Subscription s = c.subscription();
         StateRecord.Entries settled = new StateRecord.Entries(s.spec().id(), count);
         for (int i = 0; i < count; i++) {
@@ -478,7 +479,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
                 settled.add(storeQueueIds[i], offsets[i], StateRecord.SETTLED_ACK);
             }
         }
-        AppendRecord r = new AppendRecord().system(StateRecord.SETTLED, settled.payload());
+        AppendRecord r = new AppendRecord().system(StateRecord.SETTLED, settled.payload()).awaitFlush(awaitFlush);
         store.append(r, done);
     }
 

@@ -37,6 +37,8 @@ import io.netty.channel.ChannelHandlerContext;
  */
 public final class BrokerConnection extends FrameHandler {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BrokerConnection.class);
+
     private final BrokerContext ctx;
     private final AdminHandler admin;
     private final Map<Long, RawConsumer> consumers = new HashMap<>();
@@ -378,12 +380,22 @@ public final class BrokerConnection extends FrameHandler {
         }
     }
 
+    /**
+     * ACK: settles messages. A request is answered once the acknowledgement is forced. A one-way ACK
+     * (a JMS session's automatic acknowledgement, which nobody waits for) is settled at once and its
+     * record rides along with the next force instead of costing one of its own.
+     */
     private void ack(Frame frame) {
         ack.decode(frame.body());
+        boolean oneway = frame.isOneWay();
         SubscriptionConsumer j = jmsConsumers.get(ack.consumerId);
         if (j != null) {
+            if (oneway) {
+                ctx.delivery().acknowledge(j, ack.queueIds, ack.queueOffsets, ack.count, false, UNANSWERED_ACK);
+                return;
+            }
             int id = frame.correlationId();
-            ctx.delivery().acknowledge(j, ack.queueIds, ack.queueOffsets, ack.count, new AppendCallback() {
+            ctx.delivery().acknowledge(j, ack.queueIds, ack.queueOffsets, ack.count, true, new AppendCallback() {
                 @Override
                 public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
                     channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.ACK, FrameLayout.FLAG_RESPONSE,
@@ -408,9 +420,23 @@ public final class BrokerConnection extends FrameHandler {
                 c.destination().acked(ack.queueIds[i], ack.queueOffsets[i]);
             }
         }
-        channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.ACK, FrameLayout.FLAG_RESPONSE,
-                frame.correlationId()), channel.voidPromise());
+        if (!oneway) {
+            channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.ACK, FrameLayout.FLAG_RESPONSE,
+                    frame.correlationId()), channel.voidPromise());
+        }
     }
+
+    /** A one-way ACK's record failed: nobody waits; the messages stay settled in memory (logged). */
+    private static final AppendCallback UNANSWERED_ACK = new AppendCallback() {
+        @Override
+        public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
+        }
+
+        @Override
+        public void failed(StoreException error) {
+            LOG.warn("an acknowledgement was not recorded (it is lost if the broker restarts): {}", error.getMessage());
+        }
+    };
 
     private void closeConsumer(Frame frame) {
         Credit.Close close = Credit.decodeClose(frame.body());

@@ -97,6 +97,15 @@ final class JmsConsumerClient implements AutoCloseable {
         settle(CommandCode.ACK, ds);
     }
 
+    /** A one-way ACK, as a JMS session's automatic acknowledgement: not answered. */
+    void ackOneWay(Delivery... ds) {
+        Ack a = new Ack().clear(consumerId);
+        for (Delivery d : ds) {
+            a.add(d.storeQueueId(), d.offset());
+        }
+        client.send(a.onewayFrame(client.channel().alloc()));
+    }
+
     void release(Delivery... ds) throws Exception {
         settle(CommandCode.RELEASE, ds);
     }

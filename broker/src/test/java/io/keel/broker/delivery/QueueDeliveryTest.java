@@ -320,6 +320,33 @@ class QueueDeliveryTest extends BrokerTestBase {
         assertEquals(List.of(2, 2, 1), counts, "r1 and r2 were delivered before the restart, r3 was not");
     }
 
+    /**
+     * A one-way ACK (a JMS session's automatic acknowledgement) settles at once (its record rides along
+     * with the next force instead of waiting for one) and is on disk for a restart.
+     */
+    @Test
+    void aOneWayAckSettlesAtOnceAndSurvivesARestart() throws Exception {
+        send("oneway", texts("w", 3));
+        JmsConsumerClient a = consumer(1, "oneway", 3);
+        Delivery w0 = a.next();
+        Delivery w1 = a.next();
+        a.next();
+        a.ackOneWay(w0);
+        a.ackOneWay(w0); // again: ignored (no longer leased)
+        a.release(w1); // answered; the connection handles frames in order, so both ACKs were handled first
+        JmsConsumerClient other = consumer(3, "oneway", 10);
+        assertEquals("w1", other.next().text(), "w0 is settled, w1 returned, w2 still leased to the first consumer");
+        broker.close();
+        closeConnections();
+        broker = Broker.start(config(dir));
+        JmsConsumerClient b = consumer(2, "oneway", 10);
+        List<String> after = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            after.add(b.next().text());
+        }
+        assertEquals(List.of("w1", "w2"), after, "w0 was acknowledged one-way before the restart");
+    }
+
     @Test
     void consumersOfDifferentConnectionsWithTheSameIdDoNotShareLeases() throws Exception {
         send("ids", "m0", "m1");

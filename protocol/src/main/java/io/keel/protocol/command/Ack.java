@@ -51,7 +51,19 @@ public final class Ack {
 
     /** An ACK or RELEASE request frame. */
     public ByteBuf frame(ByteBufAllocator alloc, int correlationId, short command) {
-        ByteBuf b = FrameLayout.begin(alloc, 12 + count * ENTRY, command, 0, correlationId);
+        return frame(alloc, correlationId, command, 0);
+    }
+
+    /**
+     * A one-way ACK: not answered; the broker settles the messages at once and records it with its next
+     * force (for acknowledgements nobody waits for, such as a JMS session's automatic ones).
+     */
+    public ByteBuf onewayFrame(ByteBufAllocator alloc) {
+        return frame(alloc, 0, CommandCode.ACK, FrameLayout.FLAG_ONEWAY);
+    }
+
+    private ByteBuf frame(ByteBufAllocator alloc, int correlationId, short command, int flags) {
+        ByteBuf b = FrameLayout.begin(alloc, 12 + count * ENTRY, command, flags, correlationId);
         b.writeLong(consumerId);
         b.writeInt(count);
         for (int i = 0; i < count; i++) {
