@@ -37,6 +37,13 @@ abstract class BrokerTestBase {
         }
     }
 
+    /** Closes the broker while the test's connections are open, closes them, and starts it again on the same data. */
+    void restartBrokerUnderOpenConnections() throws Exception {
+        broker.close();
+        closeConnections();
+        broker = Broker.start(config(dir));
+    }
+
     /** Closes every connection the test opened (e.g. before restarting the broker). */
     void closeConnections() throws Exception {
         for (AutoCloseable c : open) {

@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import io.keel.broker.Broker;
 import io.keel.protocol.DestinationType;
 import io.keel.protocol.client.ProtocolClient;
 import io.keel.protocol.client.RemoteError;
@@ -87,9 +86,7 @@ class TopicDeliveryTest extends BrokerTestBase {
         c.ack(d1);
         c.closeConsumer();
         publish("d2", "d3");
-        broker.close();
-        closeConnections();
-        broker = Broker.start(config(dir));
+        restartBrokerUnderOpenConnections();
         JmsConsumerClient again = subscriber("client-1", 2, CreateConsumer.KIND_DURABLE, "daily", null);
         assertEquals(List.of("d2", "d3"), take(again, 2));
         assertNull(again.deliveries.poll(200, TimeUnit.MILLISECONDS), "d1 was acknowledged before the restart");
