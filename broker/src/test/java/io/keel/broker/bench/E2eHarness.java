@@ -173,6 +173,34 @@ final class E2eHarness {
         }
     }
 
+    /**
+     * Prints the received rate of every second until {@code end} (nanoTime), on a daemon thread: how
+     * a rate builds up, which the averages of a case hide.
+     */
+    static Thread printEverySecond(String broker, Stats stats, long end) {
+        Thread t = new Thread(() -> {
+            Counts last = stats.counts();
+            long next = last.nanos();
+            // nanoTime is CLOCK_MONOTONIC on Linux: `perf record -k CLOCK_MONOTONIC` + `perf report --time` can cut here.
+            System.out.printf(java.util.Locale.ROOT, "  %s seconds counted from nanoTime %.6f s%n", broker, next / 1e9);
+            int second = 0;
+            while ((next += 1_000_000_000L) <= end) {
+                try {
+                    waitUntil(next);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                Counts now = stats.counts();
+                System.out.printf(java.util.Locale.ROOT, "  %s second %3d: received %,8.0f msgs/s%n", broker, ++second,
+                        last.receivedPerSecond(now));
+                last = now;
+            }
+        }, "e2e-progress");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
     /** Waits until {@code deadline} (nanoTime): the end of a timed measurement interval. */
     static void waitUntil(long deadline) throws InterruptedException {
         for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {

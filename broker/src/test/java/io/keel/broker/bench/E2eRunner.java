@@ -132,10 +132,14 @@ final class E2eRunner {
                 lastFirstPass.accumulateAndGet(t, Math::max);
                 passesDone.incrementAndGet();
             });
+            Thread progress = EndToEndBenchmark.PROGRESS ? E2eHarness.printEverySecond(side.name(), stats, w.end()) : null;
             E2eHarness.waitUntil(firstEnd);
             Counts c1 = stats.counts();
             E2eHarness.waitUntil(w.end());
             Counts c2 = stats.counts();
+            if (progress != null) {
+                progress.join();
+            }
             long firstPass = passesDone.get() == spec.producers() ? (lastFirstPass.get() - start) / 1_000_000 : -1;
             ManyQueues m = new ManyQueues(startMillis, consumersMillis, firstPass,
                     firstPass < 0 ? -1 : consumersMillis + firstPass, heapPerQueue, c0.sentPerSecond(c1),

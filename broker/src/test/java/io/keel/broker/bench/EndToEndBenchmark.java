@@ -33,7 +33,8 @@ import io.keel.broker.bench.E2eRunner.Spec;
  * <p>System properties: bench.quick, bench.seconds, bench.warmup, bench.firstSeconds, bench.cases
  * (default 1,2,3,4,5,6,7), bench.brokers (default keel,artemis), bench.queues (case 3, default
  * 10000), bench.inflight, bench.credit, bench.ackBatch, bench.txnBatch, bench.drainSeconds,
- * bench.dir, bench.artemis.journalBufferTimeout (an experiment; unset = Artemis's default).
+ * bench.progress (case 3: print the received rate of every second), bench.dir,
+ * bench.artemis.journalBufferTimeout (an experiment; unset = Artemis's default).
  */
 public final class EndToEndBenchmark {
 
@@ -48,6 +49,7 @@ public final class EndToEndBenchmark {
     static final int ACK_BATCH = Integer.getInteger("bench.ackBatch", 250);
     static final int TXN_BATCH = Integer.getInteger("bench.txnBatch", 100);
     static final long DRAIN_SECONDS = Long.getLong("bench.drainSeconds", 60);
+    static final boolean PROGRESS = Boolean.getBoolean("bench.progress");
     static final String CASES = System.getProperty("bench.cases", "1,2,3,4,5,6,7");
     static final String BROKERS = System.getProperty("bench.brokers", "keel,artemis");
     static final String TOPIC_PREFIX = "e2e-topic";
