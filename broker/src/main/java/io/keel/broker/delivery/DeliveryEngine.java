@@ -158,6 +158,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     void forgetRestoredState() {
         byId.clear();
         byDestination.clear();
+        timedWork.clear();
         queueSubscriptions.clear();
         namedSubscriptions.clear();
         delays.forgetReplay();
@@ -170,7 +171,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         if (d == null) {
             return null;
         }
-        Subscription s = new Subscription(spec, d);
+        Subscription s = new Subscription(spec, d, timedWork);
         add(s);
         if (spec.kind() == SubscriptionSpec.Kind.QUEUE) {
             queueSubscriptions.put(spec.destination(), s);
@@ -287,7 +288,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
                 if (!d.id().type().isTemporary()) { // a temporary queue dies with its connection anyway
                     appendAndWait(StateRecord.SUBSCRIPTION, StateRecord.subscription(spec));
                 }
-                s = new Subscription(spec, d);
+                s = new Subscription(spec, d, timedWork);
                 add(s);
                 queueSubscriptions.put(d.id(), s);
             }
@@ -303,7 +304,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     public synchronized Subscription topicSubscription(Destination topic, SubscriptionSpec.Kind kind, String name,
             String clientId, String selector, boolean noLocal) {
         if (kind == SubscriptionSpec.Kind.NON_DURABLE) {
-            Subscription s = new Subscription(newTopicSpec(topic, kind, null, clientId, selector, noLocal), topic);
+            Subscription s = new Subscription(newTopicSpec(topic, kind, null, clientId, selector, noLocal), topic, timedWork);
             add(s);
             return s;
         }
@@ -342,7 +343,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         if (kind.durable()) {
             appendAndWait(StateRecord.SUBSCRIPTION, StateRecord.subscription(spec));
         }
-        Subscription s = new Subscription(spec, topic);
+        Subscription s = new Subscription(spec, topic, timedWork);
         add(s);
         namedSubscriptions.put(key, s);
         return s;
@@ -560,8 +561,9 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
     }
 
     /** Records a batch of deliveries (written before the frames go out; not waited for). */
-    void recordDelivered(StateRecord.Entries delivered) {
-        store.append(new AppendRecord().system(StateRecord.DELIVERED, delivered.payload()).awaitFlush(false), IGNORE);
+    /** Appends a DELIVERED record; {@code record} is the caller's to reuse (the store copies the payload before returning). */
+    void recordDelivered(AppendRecord record, StateRecord.Entries delivered) {
+        store.append(record.reset().system(StateRecord.DELIVERED, delivered.payload()).awaitFlush(false), IGNORE);
     }
 
     private void appendAndWait(int type, ByteBuffer payload) {
@@ -599,37 +601,58 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         waker.onBatchDispatched(byDestination);
     }
 
-    /** The subscriptions of each destination, for waking. */
-    private final Map<Destination, List<Subscription>> byDestination = new ConcurrentHashMap<>();
+    /**
+     * The subscriptions of each destination, for waking: arrays replaced on change (atomically per
+     * destination), so a wake-up per dispatched message allocates no iterator.
+     */
+    private final Map<Destination, Subscription[]> byDestination = new ConcurrentHashMap<>();
 
     private void add(Subscription s) {
         byId.put(s.spec().id(), s);
-        byDestination.computeIfAbsent(s.destination(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(s);
+        byDestination.merge(s.destination(), new Subscription[] {s}, (had, one) -> {
+            Subscription[] more = java.util.Arrays.copyOf(had, had.length + 1);
+            more[had.length] = one[0];
+            return more;
+        });
     }
 
     private Subscription remove(long subscriptionId) {
         Subscription s = byId.remove(subscriptionId);
         if (s != null) {
-            List<Subscription> subs = byDestination.get(s.destination());
-            if (subs != null) {
-                subs.remove(s);
-            }
+            s.leaveTimedWork();
+            byDestination.computeIfPresent(s.destination(), (d, had) -> {
+                Subscription[] left = java.util.Arrays.stream(had).filter(x -> x != s).toArray(Subscription[]::new);
+                return left.length == 0 ? null : left;
+            });
         }
         return s;
     }
 
+    /**
+     * The subscriptions with expiring leases or returned messages waiting for their time: the only
+     * ones the tick visits (each subscription enters and leaves under its own monitor).
+     */
+    private final java.util.Set<Subscription> timedWork = ConcurrentHashMap.newKeySet();
+
     /** Expires leases and wakes consumers whose redeliveries became due. */
     private void tick() {
         long now = System.currentTimeMillis();
-        for (Subscription s : byId.values()) {
+        for (Subscription s : timedWork) {
             DeliverySettings ds = settings(s.destination());
-            if (ds.leaseMillis() > 0) {
+            boolean leasesExpire = ds.leaseMillis() > 0;
+            if (leasesExpire) {
                 returned(s, s.expireLeases(now, ds.redeliveryDelayMillis()));
             }
             if (!s.consumers().isEmpty() && s.hasDueRedelivery(now)) {
                 s.wakeConsumers();
             }
+            s.leaveTimedWorkIfNone(leasesExpire);
         }
+    }
+
+    /** How many subscriptions the tick visits now (tests). */
+    int timedWorkSize() {
+        return timedWork.size();
     }
 
     /**

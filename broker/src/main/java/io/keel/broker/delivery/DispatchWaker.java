@@ -1,6 +1,5 @@
 package io.keel.broker.delivery;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,9 +40,9 @@ final class DispatchWaker {
         }
     }
 
-    void onBatchDispatched(Map<Destination, List<Subscription>> byDestination) {
+    void onBatchDispatched(Map<Destination, Subscription[]> byDestination) {
         for (int i = 0; i < touched.size(); i++) {
-            List<Subscription> subs = byDestination.get(touched.get(i));
+            Subscription[] subs = byDestination.get(touched.get(i));
             if (subs != null) {
                 for (Subscription s : subs) {
                     if (!s.consumers().isEmpty()) {

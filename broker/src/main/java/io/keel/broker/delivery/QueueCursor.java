@@ -198,6 +198,9 @@ public final class QueueCursor {
 
     /** The first message waiting for redelivery that is due at {@code nowMillis}, at or after {@code from}; -1 if none. */
     public long nextRedelivery(long from, long nowMillis) {
+        if (redeliveries.isEmpty()) {
+            return -1; // the common case, asked per store queue per push: no sub-map view to allocate
+        }
         for (Map.Entry<Long, Long> e : redeliveries.tailMap(from, true).entrySet()) {
             if (e.getValue() <= nowMillis) {
                 return e.getKey();

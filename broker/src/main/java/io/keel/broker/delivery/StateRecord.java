@@ -93,6 +93,14 @@ public final class StateRecord {
             buffer.putLong(subscriptionId).putInt(0);
         }
 
+        /** Empties this for reuse by {@code subscriptionId}. */
+        public Entries reset(long subscriptionId) {
+            buffer.clear();
+            buffer.putLong(subscriptionId).putInt(0);
+            count = 0;
+            return this;
+        }
+
         public Entries add(int storeQueueId, long offset, long value) {
             buffer.putInt(storeQueueId).putLong(offset).putLong(value);
             count++;

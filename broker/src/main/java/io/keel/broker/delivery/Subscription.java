@@ -25,9 +25,18 @@ public final class Subscription {
     /** JMSXGroupID -> the consumer that owns the group (message groups: one consumer at a time per group). */
     private final java.util.Map<String, Long> groupOwners = new java.util.HashMap<>();
 
-    public Subscription(SubscriptionSpec spec, Destination destination) {
+    /**
+     * The engine's subscriptions with timed work (leases that expire, returned messages waiting for
+     * their redelivery time): its 100 ms tick visits only these, not every one of 10,000 idle queues.
+     */
+    private final java.util.Set<Subscription> timedWork;
+    /** Whether this subscription is in {@link #timedWork}. Guarded by this object's monitor. */
+    private boolean timed;
+
+    public Subscription(SubscriptionSpec spec, Destination destination, java.util.Set<Subscription> timedWork) {
         this.spec = spec;
         this.destination = destination;
+        this.timedWork = timedWork;
         this.cursors = new QueueCursor[destination.storeQueueCount()];
     }
 
@@ -124,7 +133,39 @@ public final class Subscription {
 
     /** Leases a message to a consumer; returns the delivery count, or 0 if someone else got it. */
     synchronized int lease(int storeQueueId, long offset, long consumerId, long nowMillis, long leaseMillis) {
-        return cursor(storeQueueId).lease(offset, consumerId, nowMillis, leaseMillis);
+        int count = cursor(storeQueueId).lease(offset, consumerId, nowMillis, leaseMillis);
+        if (count > 0 && leaseMillis > 0) {
+            noteTimedWork();
+        }
+        return count;
+    }
+
+    /** Puts this subscription in the tick's set (under the monitor, as is leaving it). */
+    private void noteTimedWork() {
+        if (!timed) {
+            timed = true;
+            timedWork.add(this);
+        }
+    }
+
+    /**
+     * Tick: leaves the set of subscriptions with timed work when no returned message waits and, if
+     * leases expire ({@code leasesExpire}), none is leased.
+     */
+    synchronized void leaveTimedWorkIfNone(boolean leasesExpire) {
+        for (QueueCursor c : createdCursors) {
+            if (c.redeliveryCount() > 0 || (leasesExpire && c.leaseCount() > 0)) {
+                return;
+            }
+        }
+        timed = false;
+        timedWork.remove(this);
+    }
+
+    /** Takes this subscription out of the tick's set for good (it was deleted). */
+    synchronized void leaveTimedWork() {
+        timed = false;
+        timedWork.remove(this);
     }
 
     /** A due redelivery at or after {@code from}, or -1. */
@@ -160,6 +201,7 @@ public final class Subscription {
         if (l == null || l.holder() != consumerId) {
             return 0;
         }
+        noteTimedWork();
         return c.release(offset, availableAtMillis);
     }
 
@@ -210,6 +252,9 @@ public final class Subscription {
                 }
             }
         }
+        if (!out.isEmpty()) {
+            noteTimedWork();
+        }
         return out;
     }
 
@@ -222,6 +267,9 @@ public final class Subscription {
                     any |= c.returnUnseen(o);
                 }
             }
+        }
+        if (any) {
+            noteTimedWork();
         }
         return any;
     }
@@ -253,6 +301,7 @@ public final class Subscription {
         QueueCursor c = cursor(storeQueueId);
         if (!c.isSettled(offset)) {
             c.recordReturned(offset, availableAtMillis);
+            noteTimedWork();
         }
     }
 
@@ -367,6 +416,7 @@ public final class Subscription {
             }
             cursor(sq).readFrom(in);
         }
+        noteTimedWork(); // waiting redeliveries may have been restored; the next tick sees
     }
 
     /** Reads past one subscription's state written by {@link #writeTo}. */

@@ -21,7 +21,10 @@ import io.keel.protocol.command.SendCommand;
 import io.keel.protocol.frame.Frame;
 import io.netty.buffer.Unpooled;
 
-/** Per-destination delivery settings: maximum deliveries, dead-letter queue, expiry queue; kept across restarts. */
+/**
+ * Per-destination delivery settings: maximum deliveries, dead-letter queue, expiry queue, redelivery
+ * delay and lease expiry; kept across restarts.
+ */
 class DestinationSettingsTest extends BrokerTestBase {
 
     private ProtocolClient connect() {
@@ -114,5 +117,51 @@ class DestinationSettingsTest extends BrokerTestBase {
                 () -> configure("nowhere", Map.of("maxDeliveries", "2")));
         assertEquals(ErrorCode.INVALID_DESTINATION, ((RemoteError) missing.getCause()).code());
         assertEquals("10", configure("q", Map.of()).get("maxDeliveries"), "nothing changed");
+    }
+    /** Polls the engine's count of subscriptions with timed work until it is {@code expected} or 10 s pass. */
+    private void awaitTimedWork(int expected) throws InterruptedException {
+        DeliveryEngine engine = broker.context().delivery();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (engine.timedWorkSize() != expected && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(20); // polling interval of a condition, not a synchronisation
+        }
+        assertEquals(expected, engine.timedWorkSize(), "subscriptions the 100 ms tick visits");
+    }
+
+    @Test
+    void aReturnedMessageWaitsOutTheRedeliveryDelayAndTheTickThenForgetsTheQueue() throws Exception {
+        send("slow", 0, "m");
+        configure("slow", Map.of("redeliveryDelayMillis", "400"));
+        JmsConsumerClient c = consumer(1, "slow");
+        Delivery first = c.next();
+        assertEquals(0, broker.context().delivery().timedWorkSize(), "a lease without expiry is nothing to time");
+        long released = System.nanoTime();
+        c.release(first);
+        assertEquals(1, broker.context().delivery().timedWorkSize(), "a returned message waits for its time");
+        Delivery again = c.next();
+        long waitedMillis = (System.nanoTime() - released) / 1_000_000;
+        assertEquals("m", again.text());
+        assertEquals(2, again.count());
+        assertTrue(waitedMillis >= 400, "redelivered after " + waitedMillis + " ms, before the 400 ms delay");
+        c.ack(again);
+        awaitTimedWork(0);
+    }
+
+    @Test
+    void aLeaseThatExpiresReturnsTheMessageWithItsCountRaised() throws Exception {
+        send("leased", 0, "m");
+        configure("leased", Map.of("leaseMillis", "300"));
+        JmsConsumerClient c = consumer(1, "leased");
+        long leased = System.nanoTime();
+        Delivery first = c.next();
+        assertEquals(1, first.count());
+        assertEquals(1, broker.context().delivery().timedWorkSize(), "an expiring lease is timed work");
+        Delivery again = c.next(); // never acknowledged: the lease runs out and the message comes back
+        long heldMillis = (System.nanoTime() - leased) / 1_000_000;
+        assertEquals("m", again.text());
+        assertEquals(2, again.count());
+        assertTrue(heldMillis >= 300, "returned after " + heldMillis + " ms, before the 300 ms lease ended");
+        c.ack(again);
+        awaitTimedWork(0);
     }
 }
