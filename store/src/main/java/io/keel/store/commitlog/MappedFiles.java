@@ -37,6 +37,9 @@ public final class MappedFiles {
         INVOKE_CLEANER = invokeCleaner;
     }
 
+    /** Zeros to write from (direct: no temporary copy inside the JDK); never written to. */
+    private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(4096).asReadOnlyBuffer();
+
     private MappedFiles() {
     }
 
@@ -88,6 +91,39 @@ public final class MappedFiles {
             if (existing < size) {
                 file.setLength(size);
             }
+        }
+    }
+
+    /**
+     * Creates the sparse file at {@code path} (its space already checked, as for {@link
+     * #createUnchecked}), writes zeros over its first {@code headBytes} through the file if the file is
+     * new, and maps it: one open instead of three (create, map, then the first entry's positioned write,
+     * see the ConsumeQueue's EntryFileWriter). The written head is in the page cache, so the first
+     * entries can go through the mapping without the read-around fault a hole costs. Returns the
+     * mapping and, through {@code written[0]}, how many head bytes were written (0 for an existing file).
+     */
+    public static MappedByteBuffer createMapped(Path path, long size, int headBytes, int[] written) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+            long existing = file.length();
+            if (existing > size) {
+                throw new IOException("file " + path + " is " + existing + " bytes, larger than the expected " + size);
+            }
+            if (existing < size) {
+                file.setLength(size);
+            }
+            FileChannel ch = file.getChannel();
+            written[0] = 0;
+            if (existing == 0 && headBytes > 0) {
+                int head = (int) Math.min(headBytes, size);
+                int pos = 0;
+                while (pos < head) {
+                    ByteBuffer zeros = ZERO_PAGE.duplicate(); // shared, read-only: threads get their own position
+                    zeros.limit(Math.min(zeros.capacity(), head - pos));
+                    pos += ch.write(zeros, pos);
+                }
+                written[0] = head;
+            }
+            return ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
         }
     }
 

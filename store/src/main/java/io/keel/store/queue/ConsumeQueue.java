@@ -64,7 +64,11 @@ public final class ConsumeQueue {
     long openSegmentFirstOffset = -1;
 
     /** One mapped segment file; its buffer is written by the dispatcher and read by anyone. */
-    private record Segment(long firstOffset, Path path, MappedByteBuffer mapping) {
+    /**
+     * One segment file and its mapping; {@code writtenHead}: bytes at its start written through the
+     * file when it was created (in the page cache: entries there go straight through the mapping).
+     */
+    private record Segment(long firstOffset, Path path, MappedByteBuffer mapping, int writtenHead) {
     }
 
     private FreeSpace freeSpace;
@@ -130,7 +134,7 @@ public final class ConsumeQueue {
             if (Files.size(p) != segmentBytes) {
                 MappedFiles.create(p, segmentBytes, false);
             }
-            loaded.add(new Segment(first, p, MappedFiles.map(p, segmentBytes)));
+            loaded.add(new Segment(first, p, MappedFiles.map(p, segmentBytes), 0));
         }
         segments = loaded.toArray(new Segment[0]);
         if (loaded.isEmpty()) {
@@ -212,6 +216,10 @@ public final class ConsumeQueue {
             s = segmentFor(queueOffset);
         }
         int pos = (int) (queueOffset - s.firstOffset) * ConsumeQueueEntry.SIZE;
+        if (s.firstOffset != cachedSegmentFirstOffset && pos + ConsumeQueueEntry.SIZE <= s.writtenHead) {
+            cachedSegmentFirstOffset = s.firstOffset; // its head was written at creation: in the page cache
+            cachedBytes = s.writtenHead;
+        }
         if (s.firstOffset != cachedSegmentFirstOffset || pos + ConsumeQueueEntry.SIZE > cachedBytes) {
             // A new page: written through the file, not faulted in through the mapping (EntryFileWriter).
             writer.write(this, s.path, s.firstOffset, pos, commitLogOffset, size, tagCode);
@@ -253,11 +261,12 @@ public final class ConsumeQueue {
         }
         if (freeSpace != null) {
             freeSpace.reserve(p, segmentBytes);
-            MappedFiles.createUnchecked(p, segmentBytes);
-        } else {
-            MappedFiles.create(p, segmentBytes, false);
+            int[] written = new int[1];
+            MappedByteBuffer mapping = MappedFiles.createMapped(p, segmentBytes, PAGE, written);
+            return new Segment(firstOffset, p, mapping, written[0]);
         }
-        return new Segment(firstOffset, p, MappedFiles.map(p, segmentBytes));
+        MappedFiles.create(p, segmentBytes, false);
+        return new Segment(firstOffset, p, MappedFiles.map(p, segmentBytes), 0);
     }
 
     private Segment segmentFor(long queueOffset) {

@@ -15,7 +15,9 @@ import java.nio.file.StandardOpenOption;
  * segment when the device's {@code read_ahead_kb} is large (8 MiB on the machine of the benchmarks),
  * about a millisecond of kernel time per new queue, paid in a row by 10,000 new queues. A write puts
  * only the pages it covers in the page cache; the following entries of those pages then go through
- * the mapping as usual (the mapping and the file share the page cache).
+ * the mapping as usual (the mapping and the file share the page cache). A segment's first page needs
+ * none of this: it is written with zeros when the segment is created (in the same open), so a new
+ * queue's first entries, the 10,000 of a first pass over 10,000 queues, open no file here.
  *
  * <p>The channels of the most recently written segments stay open, at most {@code maxOpenFiles}
  * (evicted oldest first), so a busy queue opens its file once per segment rather than once per page,

@@ -2,6 +2,8 @@ package io.keel.store.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -16,8 +18,9 @@ import io.keel.store.QueueKey;
 /**
  * The dispatcher writes the entry that opens each page of a segment through a file channel and the
  * rest through the mapping ({@link EntryFileWriter}); with more queues than open channels they are
- * evicted and reopened. Whatever path an entry took, the mapping, a fresh load of the files and the
- * segment boundaries must all agree.
+ * evicted and reopened. A new segment's first page is written with zeros when it is created, so its
+ * first entries need no channel. Whatever path an entry took, the mapping, a fresh load of the files
+ * and the segment boundaries must all agree.
  */
 class ConsumeQueuePageWriteTest {
 
@@ -79,9 +82,17 @@ class ConsumeQueuePageWriteTest {
         table.put(q, 0, 4096, 77, 5);
         table.put(q, 1, 8192, 78, 6);
         assertTrue(q.everHadRecords());
+        assertNull(q.openSegmentChannel, "the first page was written when the segment was created: the first "
+                + "entries go through the mapping, without opening the file again");
+        for (int i = 2; i <= 4096 / ConsumeQueueEntry.SIZE; i++) { // into the second page
+            table.next(key);
+            table.put(q, i, 8192L * i, 79, 7);
+        }
+        assertNotNull(q.openSegmentChannel, "the entry that opens the second page is written through the file");
         ConsumeQueueBatch batch = new ConsumeQueueBatch(8);
-        assertEquals(2, q.read(0, 8, batch));
+        assertEquals(8, q.read(0, 8, batch));
         assertEquals(8192, batch.physicalOffset(1));
+        assertEquals(8192L * 7, batch.physicalOffset(7));
         table.stopPreparing();
         table.closeFiles();
     }
