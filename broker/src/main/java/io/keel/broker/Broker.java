@@ -22,6 +22,7 @@ import io.keel.broker.transport.BrokerConnection;
 import io.keel.broker.transport.ServerTransport;
 import io.keel.protocol.command.BrokerRegistration;
 import io.keel.protocol.frame.FrameDecoder;
+import io.keel.protocol.frame.WriterIdleEvents;
 import io.keel.store.MessageStore;
 import io.keel.store.StoreConfig;
 import io.keel.store.StoreException;
@@ -92,8 +93,10 @@ public final class Broker implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
                             ch.pipeline().addLast(new FrameDecoder(config.maxFrameSize()));
-                            ch.pipeline().addLast(new IdleStateHandler(config.heartbeatMillis() * 3L,
-                                    config.heartbeatMillis(), 0, TimeUnit.MILLISECONDS));
+                            // Reads only: a writer-idle time there would cost an allocation per write.
+                            ch.pipeline().addLast(new IdleStateHandler(config.heartbeatMillis() * 3L, 0, 0,
+                                    TimeUnit.MILLISECONDS));
+                            ch.pipeline().addLast(new WriterIdleEvents(config.heartbeatMillis()));
                             ch.pipeline().addLast(new BrokerConnection(context));
                         }
                     });

@@ -173,7 +173,9 @@ public final class ProtocolClient implements AutoCloseable {
                         ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
                         ch.pipeline().addLast(new FrameDecoder(options.maxFrameSize()));
                         if (hb > 0) {
-                            ch.pipeline().addLast(new IdleStateHandler(hb * 3L, hb, 0, TimeUnit.MILLISECONDS));
+                            // Reads only: a writer-idle time there would cost an allocation per write.
+                            ch.pipeline().addLast(new IdleStateHandler(hb * 3L, 0, 0, TimeUnit.MILLISECONDS));
+                            ch.pipeline().addLast(new io.keel.protocol.frame.WriterIdleEvents(hb));
                         }
                         ch.pipeline().addLast(new Handler(holder));
                     }
