@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.collection.LongObjectMap.PrimitiveEntry;
+
 /**
  * The consumption state of one subscription over one ConsumeQueue (a queue id and priority band):
  * <ul>
@@ -18,13 +21,18 @@ import java.util.TreeMap;
  * </ul>
  * Only messages that were delivered take memory beyond the bitmap, and those are bounded by the
  * consumers' prefetch plus what was returned. Not thread-safe: the subscription guards it.
+ *
+ * <p>Leases and counts are kept in maps keyed by primitive {@code long} (Netty's
+ * {@link LongObjectHashMap}): every delivery and acknowledgement looks offsets up several times, and
+ * a {@code Map<Long, ...>} boxed the offset on each lookup. The redelivery queue stays a
+ * {@link TreeMap} (it needs offset order) and is only consulted when it is not empty.
  */
 public final class QueueCursor {
 
     private OffsetSet settled;
-    private final Map<Long, Lease> leases = new HashMap<>();
+    private final LongObjectHashMap<Lease> leases = new LongObjectHashMap<>();
     private final TreeMap<Long, Long> redeliveries = new TreeMap<>();
-    private final Map<Long, Integer> returnedCounts = new HashMap<>();
+    private final LongObjectHashMap<Integer> returnedCounts = new LongObjectHashMap<>();
     /** One past the highest offset ever leased: below it a message may have been delivered. */
     private long deliveredHorizon;
 
@@ -71,6 +79,9 @@ public final class QueueCursor {
         if (settled.contains(offset) || leases.containsKey(offset)) {
             return false;
         }
+        if (redeliveries.isEmpty()) {
+            return true;
+        }
         Long at = redeliveries.get(offset);
         return at == null || at <= nowMillis;
     }
@@ -83,8 +94,10 @@ public final class QueueCursor {
         if (!isAvailable(offset, nowMillis)) {
             return 0;
         }
-        redeliveries.remove(offset);
-        Integer previous = returnedCounts.remove(offset);
+        if (!redeliveries.isEmpty()) {
+            redeliveries.remove(offset);
+        }
+        Integer previous = returnedCounts.isEmpty() ? null : returnedCounts.remove(offset);
         int count = previous == null ? 1 : previous + 1;
         leases.put(offset, new Lease(consumerId, count, leaseMillis <= 0 ? 0 : nowMillis + leaseMillis));
         deliveredHorizon = Math.max(deliveredHorizon, offset + 1);
@@ -108,17 +121,29 @@ public final class QueueCursor {
     /** Acknowledged (or expired, or moved to a dead-letter queue): never delivered again. */
     public boolean settle(long offset) {
         leases.remove(offset);
-        redeliveries.remove(offset);
-        returnedCounts.remove(offset);
+        if (!redeliveries.isEmpty()) {
+            redeliveries.remove(offset);
+        }
+        if (!returnedCounts.isEmpty()) {
+            returnedCounts.remove(offset);
+        }
         return settled.add(offset);
     }
 
     /** Settles everything below {@code offset} (purge). */
     public void settleBelow(long offset) {
         settled.advanceTo(offset);
-        leases.keySet().removeIf(o -> o < offset);
+        removeBelow(leases, offset);
         redeliveries.headMap(offset).clear();
-        returnedCounts.keySet().removeIf(o -> o < offset);
+        removeBelow(returnedCounts, offset);
+    }
+
+    private static void removeBelow(LongObjectHashMap<?> map, long offset) {
+        for (Iterator<? extends PrimitiveEntry<?>> it = map.entries().iterator(); it.hasNext(); ) {
+            if (it.next().key() < offset) {
+                it.remove();
+            }
+        }
     }
 
     /**
@@ -130,7 +155,7 @@ public final class QueueCursor {
         if (l == null) {
             return 0;
         }
-        returnedCounts.put(offset, l.deliveryCount());
+        returnedCounts.put(offset, Integer.valueOf(l.deliveryCount()));
         redeliveries.put(offset, availableAtMillis);
         return l.deliveryCount();
     }
@@ -145,7 +170,7 @@ public final class QueueCursor {
             return false;
         }
         if (l.deliveryCount() > 1) {
-            returnedCounts.put(offset, l.deliveryCount() - 1);
+            returnedCounts.put(offset, Integer.valueOf(l.deliveryCount() - 1));
         }
         redeliveries.put(offset, 0L);
         return true;
@@ -154,11 +179,11 @@ public final class QueueCursor {
     /** The offsets leased to {@code consumerId}, in order. */
     public List<Long> leasedTo(long consumerId) {
         List<Long> out = new ArrayList<>();
-        leases.forEach((o, l) -> {
-            if (l.holder() == consumerId) {
-                out.add(o);
+        for (PrimitiveEntry<Lease> e : leases.entries()) {
+            if (e.value().holder() == consumerId) {
+                out.add(e.key());
             }
-        });
+        }
         out.sort(null);
         return out;
     }
@@ -166,13 +191,15 @@ public final class QueueCursor {
     /** Returns every message leased to {@code consumerId}; returns their offsets. */
     public List<Long> releaseConsumer(long consumerId, long availableAtMillis) {
         List<Long> released = new ArrayList<>();
-        for (Iterator<Map.Entry<Long, Lease>> it = leases.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Long, Lease> e = it.next();
-            if (e.getValue().holder() == consumerId) {
+        for (Iterator<PrimitiveEntry<Lease>> it = leases.entries().iterator(); it.hasNext(); ) {
+            PrimitiveEntry<Lease> e = it.next();
+            Lease l = e.value();
+            if (l.holder() == consumerId) {
+                long o = e.key();
                 it.remove();
-                returnedCounts.put(e.getKey(), e.getValue().deliveryCount());
-                redeliveries.put(e.getKey(), availableAtMillis);
-                released.add(e.getKey());
+                returnedCounts.put(o, Integer.valueOf(l.deliveryCount()));
+                redeliveries.put(o, availableAtMillis);
+                released.add(o);
             }
         }
         released.sort(null);
@@ -182,14 +209,16 @@ public final class QueueCursor {
     /** Returns leases that ran out before {@code nowMillis}; returns their offsets. */
     public List<Long> expireLeases(long nowMillis, long redeliveryDelayMillis) {
         List<Long> expired = new ArrayList<>();
-        for (Iterator<Map.Entry<Long, Lease>> it = leases.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Long, Lease> e = it.next();
-            long at = e.getValue().expiresAtMillis();
+        for (Iterator<PrimitiveEntry<Lease>> it = leases.entries().iterator(); it.hasNext(); ) {
+            PrimitiveEntry<Lease> e = it.next();
+            Lease l = e.value();
+            long at = l.expiresAtMillis();
             if (at != 0 && at <= nowMillis) {
+                long o = e.key();
                 it.remove();
-                returnedCounts.put(e.getKey(), e.getValue().deliveryCount());
-                redeliveries.put(e.getKey(), nowMillis + redeliveryDelayMillis);
-                expired.add(e.getKey());
+                returnedCounts.put(o, Integer.valueOf(l.deliveryCount()));
+                redeliveries.put(o, nowMillis + redeliveryDelayMillis);
+                expired.add(o);
             }
         }
         expired.sort(null);
@@ -233,7 +262,7 @@ public final class QueueCursor {
      */
     public void markMaybeDelivered(long horizon) {
         for (long o = settled.nextUnsettled(settled.watermark()); o < horizon; o = settled.nextUnsettled(o + 1)) {
-            returnedCounts.merge(o, 1, Math::max);
+            raiseReturnedCount(o, 1);
         }
         deliveredHorizon = Math.max(deliveredHorizon, horizon);
     }
@@ -251,16 +280,25 @@ public final class QueueCursor {
         leases.put(offset, new Lease(HELD_BY_BROKER, count == null ? 0 : count, 0));
     }
 
+    private void raiseReturnedCount(long offset, int count) {
+        Integer had = returnedCounts.get(offset);
+        if (had == null || had < count) {
+            returnedCounts.put(offset, Integer.valueOf(count));
+        }
+    }
+
     /** Replay: {@code offset} was delivered {@code count} times before a restart (no consumer holds it now). */
     public void recordDelivered(long offset, int count) {
-        returnedCounts.merge(offset, count, Math::max);
+        raiseReturnedCount(offset, count);
         deliveredHorizon = Math.max(deliveredHorizon, offset + 1);
     }
 
     /** Replay: {@code offset} was returned for redelivery at {@code availableAtMillis}. */
     public void recordReturned(long offset, long availableAtMillis) {
         redeliveries.put(offset, availableAtMillis);
-        returnedCounts.putIfAbsent(offset, 1);
+        if (!returnedCounts.containsKey(offset)) {
+            returnedCounts.put(offset, Integer.valueOf(1));
+        }
     }
 
     /** The delivery count a returned message has so far (0 if never delivered). */
@@ -269,7 +307,8 @@ public final class QueueCursor {
         if (l != null) {
             return l.deliveryCount();
         }
-        return returnedCounts.getOrDefault(offset, 0);
+        Integer count = returnedCounts.isEmpty() ? null : returnedCounts.get(offset);
+        return count == null ? 0 : count;
     }
 
     /** Memory held beyond the bitmap, in entries: leases, returned counts and waiting redeliveries. */
@@ -290,11 +329,12 @@ public final class QueueCursor {
         settled.writeTo(out);
         out.writeLong(deliveredHorizon);
         Map<Long, Integer> counts = new HashMap<>(returnedCounts);
-        leases.forEach((o, l) -> {
-            if (l.deliveryCount() > 0) {
-                counts.merge(o, l.deliveryCount(), Math::max);
+        for (PrimitiveEntry<Lease> e : leases.entries()) {
+            int c = e.value().deliveryCount();
+            if (c > 0) {
+                counts.merge(e.key(), c, Math::max);
             }
-        });
+        }
         out.writeInt(counts.size());
         for (Map.Entry<Long, Integer> e : counts.entrySet()) {
             out.writeLong(e.getKey());
@@ -316,7 +356,7 @@ public final class QueueCursor {
         redeliveries.clear();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
-            returnedCounts.put(in.readLong(), in.readInt());
+            returnedCounts.put(in.readLong(), Integer.valueOf(in.readInt()));
         }
         n = in.readInt();
         for (int i = 0; i < n; i++) {
