@@ -268,6 +268,11 @@ public final class MessageStore implements AutoCloseable {
      * the slice when done with it.
      */
     public RecordSlice read(long physicalOffset) {
+        return read(physicalOffset, null);
+    }
+
+    /** As {@link #read(long)}, into {@code into} (a {@link RecordSlice#reusable()} one) when not null. */
+    private RecordSlice read(long physicalOffset, RecordSlice into) {
         long min = log.minOffset();
         long end = log.writtenOffset();
         if (physicalOffset < min) {
@@ -283,7 +288,7 @@ public final class MessageStore implements AutoCloseable {
             throw new StoreException.OffsetOutOfRange("commit log offset " + physicalOffset
                     + " is no longer stored (deleted by retention)");
         }
-        ByteBuffer view = segment.readView();
+        ByteBuffer view = into == null ? segment.readView() : into.viewOf(segment);
         int rel = (int) (physicalOffset - segment.startOffset());
         int total = view.getInt(rel + RecordLayout.TOTAL_SIZE);
         if (view.getInt(rel + RecordLayout.MAGIC) != RecordLayout.MAGIC_V1 || total < RecordLayout.HEADER_SIZE
@@ -291,7 +296,7 @@ public final class MessageStore implements AutoCloseable {
             segment.release();
             throw new StoreException("commit log offset " + physicalOffset + " is not the start of a record");
         }
-        return new RecordSlice(segment, view.slice(rel, total));
+        return into == null ? new RecordSlice(segment, view.slice(rel, total)) : into.open(segment, rel, total);
     }
 
     /**
@@ -299,7 +304,18 @@ public final class MessageStore implements AutoCloseable {
      * is a forwarding record, the body it points at (one hop). Close the slice when done.
      */
     public RecordSlice readMessage(long physicalOffset) {
-        RecordSlice slice = read(physicalOffset);
+        return readMessage(physicalOffset, null);
+    }
+
+    /**
+     * As {@link #readMessage(long)}, into a {@link RecordSlice#reusable()} slice (closing what it held):
+     * no allocation once the slice has seen the segment. Returns {@code into}.
+     */
+    public RecordSlice readMessage(long physicalOffset, RecordSlice into) {
+        if (into != null && !into.isReusable()) {
+            throw new IllegalArgumentException("readMessage: the slice to read into was not made by RecordSlice.reusable()");
+        }
+        RecordSlice slice = read(physicalOffset, into);
         RecordView r = slice.record();
         if (!r.isForward()) {
             return slice;
@@ -310,7 +326,7 @@ public final class MessageStore implements AutoCloseable {
         } finally {
             slice.close();
         }
-        return read(target);
+        return read(target, into);
     }
 
     private ConsumeQueue queue(QueueKey key) {

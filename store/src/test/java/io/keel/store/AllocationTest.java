@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +71,48 @@ class AllocationTest {
                     + measured + " records");
             assertTrue(store.dispatchedOffset() == store.writtenOffset());
         }
+    }
+
+    @Test
+    void readingThroughAReusableSliceAllocatesNothingPerRecord() throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        StoreConfig config = new StoreConfig(dir).segmentSize(64 << 20).flushMode(FlushMode.ASYNC_FLUSH);
+        try (MessageStore store = MessageStore.open(config)) {
+            QueueKey key = new QueueKey("alloc-read", 0);
+            ByteBuffer payload = ByteBuffer.allocateDirect(1024);
+            AppendRecord r = new AppendRecord();
+            int records = 1_000;
+            long[] offsets = new long[records];
+            for (int i = 0; i < records; i++) {
+                offsets[i] = store.append(r.reset().message(key, payload.duplicate()).tagCode(i)).get(5, TimeUnit.SECONDS)
+                        .physicalOffset();
+            }
+            RecordSlice slice = RecordSlice.reusable();
+            long sum = 0;
+            for (int round = 0; round < 20; round++) { // warm-up: compiled before measuring
+                sum += readAll(store, offsets, slice);
+            }
+            long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+            int rounds = 100;
+            for (int round = 0; round < rounds; round++) {
+                sum += readAll(store, offsets, slice);
+            }
+            long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+            assertTrue(sum > 0);
+            long reads = (long) rounds * records;
+            assertTrue(allocated < reads, "reading allocated " + allocated + " bytes for " + reads + " reads");
+        }
+    }
+
+    private static long readAll(MessageStore store, long[] offsets, RecordSlice slice) {
+        long sum = 0;
+        for (long offset : offsets) {
+            try (RecordSlice s = store.readMessage(offset, slice)) {
+                ByteBuffer p = s.payload();
+                sum += s.record().tagCode() + p.remaining() + p.get(p.position());
+            }
+        }
+        return sum;
     }
 
     private static Thread findThread(String name) {

@@ -57,6 +57,7 @@ class MessageStoreTest {
             }
             assertTrue(store.commitLog().segments().length > 2, "the test must roll segments");
             awaitDispatched(store);
+            RecordSlice reused = RecordSlice.reusable();
             for (int i = 0; i < results.size(); i++) {
                 try (RecordSlice s = store.read(results.get(i).physicalOffset())) {
                     assertArrayEquals(payloads.get(i), bytes(s.payload()), "payload " + i);
@@ -64,7 +65,20 @@ class MessageStoreTest {
                     assertEquals(i, s.record().producerSequence());
                     assertEquals(results.get(i).queueOffset(), s.record().queueOffset());
                 }
+                // The same through one reusable slice, across the segment rolls.
+                try (RecordSlice s = store.readMessage(results.get(i).physicalOffset(), reused)) {
+                    assertTrue(s == reused);
+                    assertArrayEquals(payloads.get(i), bytes(s.payload()), "payload " + i + " through a reused slice");
+                    assertEquals(i, s.record().tagCode());
+                    assertEquals(results.get(i).physicalOffset(), s.record().physicalOffset());
+                    assertEquals(s.record().totalSize(), s.bytes().remaining());
+                }
             }
+            RecordSlice once = store.read(results.get(0).physicalOffset());
+            once.close();
+            IllegalArgumentException notReusable = assertThrows(IllegalArgumentException.class,
+                    () -> store.readMessage(results.get(0).physicalOffset(), once));
+            assertTrue(notReusable.getMessage().contains("RecordSlice.reusable()"), notReusable.getMessage());
             assertEquals(400 - 134, store.maxQueueOffset(ORDERS));
             assertEquals(134, store.maxQueueOffset(ORDERS_1));
             ConsumeQueueBatch batch = new ConsumeQueueBatch(1000);

@@ -34,21 +34,23 @@ public final class SubscriptionConsumer extends CreditedPusher {
     private static final int BATCH_FRAMES = READ_BATCH * 4;
 
     /**
-     * One I/O thread's DELIVERED record, reused by every consumer it pushes for: a batch stages its
+     * What one I/O thread reuses for every consumer it pushes for, so a delivery allocates nothing
+     * but its frame: the slice messages are read through, and the DELIVERED record. A batch stages its
      * entries, appends them (the store copies them), and only then writes frames, the one step that
-     * can start another consumer's push on this thread. At 10,000 queues nearly every message is a
-     * batch of its own, and a fresh 2.5 KiB buffer per message was garbage the collector had to chase.
+     * can start another consumer's push on this thread. (At 10,000 queues nearly every message is a
+     * batch of its own: a fresh 2.5 KiB entries buffer per message was garbage the collector chased.)
      */
-    private static final class DeliveredRecord {
+    private static final class PushScratch {
+        final RecordSlice slice = RecordSlice.reusable();
         final StateRecord.Entries entries = new StateRecord.Entries(0, BATCH_FRAMES);
         final io.keel.store.AppendRecord record = new io.keel.store.AppendRecord();
     }
 
-    private static final io.netty.util.concurrent.FastThreadLocal<DeliveredRecord> DELIVERED_RECORD =
+    private static final io.netty.util.concurrent.FastThreadLocal<PushScratch> SCRATCH =
             new io.netty.util.concurrent.FastThreadLocal<>() {
                 @Override
-                protected DeliveredRecord initialValue() {
-                    return new DeliveredRecord();
+                protected PushScratch initialValue() {
+                    return new PushScratch();
                 }
             };
     /** No noLocal filtering. */
@@ -70,7 +72,7 @@ public final class SubscriptionConsumer extends CreditedPusher {
     private final long[] scan;
     private final ConsumeQueueBatch batch = new ConsumeQueueBatch(READ_BATCH);
     private final EncodedMessage message = new EncodedMessage();
-    /** The deliveries of the batch being staged: this thread's {@link DeliveredRecord}'s entries, or null. */
+    /** The deliveries of the batch being staged: this thread's {@link PushScratch} entries, or null. */
     private StateRecord.Entries delivered;
     private volatile boolean rescanRequested;
     private final ByteBuf[] frames = new ByteBuf[BATCH_FRAMES];
@@ -206,7 +208,7 @@ public final class SubscriptionConsumer extends CreditedPusher {
         if (!subscription.isAvailable(sq, offset, now)) {
             return;
         }
-        try (RecordSlice slice = store.readMessage(physicalOffset)) {
+        try (RecordSlice slice = store.readMessage(physicalOffset, SCRATCH.get().slice)) {
             ByteBuffer payload = slice.payload();
             int count = subscription.deliveriesSoFar(sq, offset) + 1;
             if (isExpired(payload, now)) {
@@ -226,7 +228,7 @@ public final class SubscriptionConsumer extends CreditedPusher {
             }
             subscription.deliveredTo(this);
             if (delivered == null) {
-                delivered = DELIVERED_RECORD.get().entries.reset(subscription.spec().id());
+                delivered = SCRATCH.get().entries.reset(subscription.spec().id());
             }
             delivered.add(sq, offset, leased);
             frames[frameCount++] = Deliver.frame(channel.alloc(), id, sq, offset, leased,
@@ -261,7 +263,7 @@ public final class SubscriptionConsumer extends CreditedPusher {
         if (frameCount == 0) {
             return;
         }
-        engine.recordDelivered(DELIVERED_RECORD.get().record, delivered);
+        engine.recordDelivered(SCRATCH.get().record, delivered);
         delivered = null; // the thread's buffer is free again before any frame is written
         for (int i = 0; i < frameCount; i++) {
             channel.write(frames[i], channel.voidPromise());

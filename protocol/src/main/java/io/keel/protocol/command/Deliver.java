@@ -53,7 +53,9 @@ public final class Deliver {
         b.writeInt(deliveryCount);
         b.writeLong(storeTimestamp);
         b.writeInt(length);
-        b.writeBytes(message.duplicate());
+        int at = message.position();
+        b.writeBytes(message); // the one copy of the payload; then the caller's buffer is as it was
+        message.position(at);
         return FrameLayout.end(b);
     }
 
