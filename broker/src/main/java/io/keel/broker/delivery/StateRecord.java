@@ -86,10 +86,13 @@ public final class StateRecord {
     /** A batch of (storeQueueId, offset, value) entries; write with {@link Entries#add}. */
     public static final class Entries {
         private final ByteBuffer buffer;
+        /** What {@link #payload()} returns: a second view of the buffer, so a reused Entries allocates nothing. */
+        private final ByteBuffer payload;
         private int count;
 
         public Entries(long subscriptionId, int capacity) {
             buffer = ByteBuffer.allocate(12 + capacity * ENTRY_SIZE);
+            payload = buffer.duplicate();
             buffer.putLong(subscriptionId).putInt(0);
         }
 
@@ -111,10 +114,11 @@ public final class StateRecord {
             return count;
         }
 
+        /** The record payload so far (the same buffer each time; valid until the next add or reset). */
         public ByteBuffer payload() {
-            ByteBuffer b = buffer.duplicate().flip();
-            b.putInt(8, count);
-            return b;
+            buffer.putInt(8, count);
+            payload.limit(buffer.position()).position(0);
+            return payload;
         }
     }
 
