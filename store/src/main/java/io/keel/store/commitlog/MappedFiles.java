@@ -77,30 +77,15 @@ public final class MappedFiles {
     }
 
     /**
-     * Creates a sparse file of {@code size} bytes whose space the caller has already checked (see the
-     * ConsumeQueues' cached free-space check).
-     */
-    public static void createUnchecked(Path path, long size) throws IOException {
-        // ftruncate, not a write of the last byte: that byte would put a page in the page cache and
-        // make the file system allocate a block for it, for every one of thousands of new queues.
-        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
-            long existing = file.length();
-            if (existing > size) {
-                throw new IOException("file " + path + " is " + existing + " bytes, larger than the expected " + size);
-            }
-            if (existing < size) {
-                file.setLength(size);
-            }
-        }
-    }
-
-    /**
-     * Creates the sparse file at {@code path} (its space already checked, as for {@link
-     * #createUnchecked}), writes zeros over its first {@code headBytes} through the file if the file is
-     * new, and maps it: one open instead of three (create, map, then the first entry's positioned write,
-     * see the ConsumeQueue's EntryFileWriter). The written head is in the page cache, so the first
-     * entries can go through the mapping without the read-around fault a hole costs. Returns the
-     * mapping and, through {@code written[0]}, how many head bytes were written (0 for an existing file).
+     * Creates the sparse file at {@code path} of {@code size} bytes, its space already checked by the
+     * caller (see the ConsumeQueues' cached free-space check), writes zeros over its first {@code
+     * headBytes} through the file if the file is new, and maps it: one open instead of three (create,
+     * map, then the first entry's positioned write, see the ConsumeQueue's EntryFileWriter). The size
+     * is set with ftruncate, not by writing the last byte, which would put a page in the page cache and
+     * make the file system allocate a block for it, for every one of thousands of new queues. The
+     * written head is in the page cache, so the first entries can go through the mapping without the
+     * read-around fault a hole costs. Returns the mapping and, through {@code written[0]}, how many
+     * head bytes were written (0 for an existing file).
      */
     public static MappedByteBuffer createMapped(Path path, long size, int headBytes, int[] written) throws IOException {
         try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
