@@ -39,7 +39,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
 
     private final MessageStore store;
     private final DestinationRegistry destinations;
-    private final DeliverySettings settings;
+    private final SettingsByDestination settings;
     private final Map<Long, Subscription> byId = new ConcurrentHashMap<>();
     private final Map<DestinationId, Subscription> queueSubscriptions = new ConcurrentHashMap<>();
     /** Durable and shared topic subscriptions, by (client id or null, name). */
@@ -93,7 +93,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
         this.producers = new ProducerWindow(duplicateWindowMillis);
         this.store = store;
         this.destinations = destinations;
-        this.settings = settings;
+        this.settings = new SettingsByDestination(settings);
         this.delays = new DelayedDelivery(store, barrier);
         this.transactions = new TransactionCoordinator(this, store, delays);
         this.mover = new MessageMover(store, destinations);
@@ -217,34 +217,12 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
 
     /** The broker's default delivery settings. */
     public DeliverySettings settings() {
-        return settings;
+        return settings.defaults();
     }
-
-    private record CachedSettings(Map<String, String> overrides, DeliverySettings settings) {
-    }
-
-    private final Map<Destination, CachedSettings> destinationSettings = new ConcurrentHashMap<>();
 
     /** The delivery settings of a destination: the broker's defaults with what an administrator set for it. */
     public DeliverySettings settings(Destination d) {
-        Map<String, String> overrides = d.settingOverrides();
-        if (overrides.isEmpty()) {
-            return settings;
-        }
-        CachedSettings c = destinationSettings.get(d);
-        if (c == null || c.overrides() != overrides) {
-            DeliverySettings computed;
-            try {
-                computed = settings.with(overrides);
-            } catch (IllegalArgumentException e) {
-                LOG.error("{}: delivery settings {} are invalid ({}); using the broker defaults", d.id(), overrides,
-                        e.getMessage());
-                computed = settings;
-            }
-            c = new CachedSettings(overrides, computed);
-            destinationSettings.put(d, c);
-        }
-        return c.settings();
+        return settings.of(d);
     }
 
     /** The delivery-delay timer. */
