@@ -416,7 +416,7 @@ public final class Subscription {
             }
             cursor(sq).readFrom(in);
         }
-        noteTimedWork(); // waiting redeliveries may have been restored; the next tick sees
+        noteTimedWork(); // waiting redeliveries may have been restored: the next tick checks, and lets go if none
     }
 
     /** Reads past one subscription's state written by {@link #writeTo}. */

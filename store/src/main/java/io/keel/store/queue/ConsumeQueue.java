@@ -63,10 +63,10 @@ public final class ConsumeQueue {
     FileChannel openSegmentChannel;
     long openSegmentFirstOffset = -1;
 
-    /** One mapped segment file; its buffer is written by the dispatcher and read by anyone. */
     /**
-     * One segment file and its mapping; {@code writtenHead}: bytes at its start written through the
-     * file when it was created (in the page cache: entries there go straight through the mapping).
+     * One mapped segment file; its buffer is written by the dispatcher and read by anyone. {@code
+     * writtenHead}: bytes at its start written through the file when it was created (in the page
+     * cache, so entries there go straight through the mapping).
      */
     private record Segment(long firstOffset, Path path, MappedByteBuffer mapping, int writtenHead) {
     }
