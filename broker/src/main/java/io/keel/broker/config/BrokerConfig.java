@@ -49,7 +49,7 @@ public final class BrokerConfig {
             new Key("maxMessageSize", "4m", "largest encoded message a producer may send"),
             new Key("maxFrameSize", Integer.toString(FrameLayout.DEFAULT_MAX_FRAME_SIZE), "largest frame accepted from a peer"),
             new Key("autoCreateDestinations", "true", "create a destination on its first use"),
-            new Key("defaultQueueCount", "4", "queue ids of a destination created on first use"),
+            new Key("defaultQueueCount", "1", "queue ids of a destination created on first use"),
             new Key("heartbeatMillis", "10000", "heartbeat interval; a peer silent for 3 intervals is disconnected"),
             new Key("writeBufferHighWaterMark", "1m", "outbound bytes per connection above which the broker stops pushing and reading"),
             new Key("writeBufferLowWaterMark", "256k", "outbound bytes per connection below which it resumes"),

@@ -77,7 +77,7 @@ class AdminCommandTest {
             assertTrue(subs[1].matches("(?s).*queue\\s+orders\\s+queue\\s+-\\s+-\\s+5\\s+0\\s+1\\s+0\\s+0\\s+-.*"),
                     subs[1]);
         }
-        assertTrue(list[1].matches("(?s).*topic\\s+prices\\s+4\\s+0\\s+0\\s+0\\s+0.*"), list[1]);
+        assertTrue(list[1].matches("(?s).*topic\\s+prices\\s+1\\s+0\\s+0\\s+0\\s+0.*"), list[1]); // the default: one queue id
 
         String[] purge = admin("purge", "orders");
         assertEquals("0", purge[0], purge[2]);
