@@ -5,7 +5,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,8 +19,10 @@ import io.keel.broker.bench.E2eRunner.Spec;
 
 /**
  * End to end through the broker, Keel beside Apache ActiveMQ Artemis in the same run: producers and
- * consumers on connections of their own over loopback TCP to a broker in this JVM, 1 KiB messages,
- * one fresh broker and data directory per case and broker (Keel first, then Artemis). Cases:
+ * consumers on connections of their own over loopback TCP to a broker in their JVM, 1 KiB messages,
+ * one fresh broker and data directory per case and broker. By default each broker runs its cases in a
+ * JVM of its own ({@link BrokerJvms}; Keel first, then Artemis); {@code bench.jvm=shared} runs them
+ * all in this JVM, case by case. Cases:
  * (1) 1 producer / 1 consumer, one queue, persistent, synchronous sends: rate and send latency;
  * (2) 16/16 over 8 queues, persistent, synchronous; (3) 16/16 over 10,000 queues, persistent,
  * synchronous: set-up time, heap per queue, the first seconds and the steady state; (4) 1/1
@@ -33,7 +34,8 @@ import io.keel.broker.bench.E2eRunner.Spec;
  * <p>System properties: bench.quick, bench.seconds, bench.warmup, bench.firstSeconds, bench.cases
  * (default 1,2,3,4,5,6,7), bench.brokers (default keel,artemis), bench.queues (case 3, default
  * 10000), bench.inflight, bench.credit, bench.ackBatch, bench.txnBatch, bench.drainSeconds,
- * bench.progress (case 3: print the received rate of every second), bench.dir,
+ * bench.progress (case 3: print the received rate of every second), bench.dir, bench.jvm (fork or
+ * shared), bench.jvmArgs (options of the child JVMs),
  * bench.artemis.journalBufferTimeout (an experiment; unset = Artemis's default).
  */
 public final class EndToEndBenchmark {
@@ -54,9 +56,15 @@ public final class EndToEndBenchmark {
     static final String BROKERS = System.getProperty("bench.brokers", "keel,artemis");
     static final String TOPIC_PREFIX = "e2e-topic";
 
-    private static final List<String> RESULTS = new ArrayList<>();
-    /** Per case: the figures of each broker, for the ratios. */
-    private static final Map<String, Map<String, Result>> BY_CASE = new LinkedHashMap<>();
+    /** {@code fork}: a JVM per broker ({@link BrokerJvms}); {@code shared}: every broker in this JVM. */
+    static final String JVM = System.getProperty("bench.jvm", "fork");
+    /** Set in a child JVM of {@link BrokerJvms}: its parent prints the header and the ratios. */
+    static final boolean CHILD = Boolean.getBoolean("bench.child");
+
+    /** Every figure, by name (in this JVM's cases, or printed by the child JVMs), for the ratios. */
+    private static final Map<String, Double> FIGURES = new LinkedHashMap<>();
+    /** The RESULT line of each figure measured in this JVM, with its decimals. */
+    private static final Map<String, String> RESULT_LINES = new LinkedHashMap<>();
 
     private EndToEndBenchmark() {
     }
@@ -88,29 +96,40 @@ public final class EndToEndBenchmark {
         Thread cleanup = new Thread(() -> BenchBroker.deleteQuietly(base), "bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         long started = System.nanoTime();
+        List<String> brokers = List.of(BROKERS.split(",")).stream().map(String::trim).toList();
         try {
-            describe(base);
-            List<String> wanted = List.of(CASES.split(","));
-            for (Spec spec : specs()) {
-                if (wanted.contains(spec.key())) {
-                    runCase(base, spec);
-                }
+            if (!CHILD) {
+                describe(base);
             }
-            printRatios();
+            if (JVM.equals("fork")) {
+                BrokerJvms.runEach(brokers, base, FIGURES, RESULT_LINES);
+            } else if (JVM.equals("shared")) {
+                List<String> wanted = List.of(CASES.split(","));
+                for (Spec spec : specs()) {
+                    if (wanted.contains(spec.key())) {
+                        runCase(base, spec, brokers);
+                    }
+                }
+            } else {
+                throw new IllegalArgumentException("bench.jvm: '" + JVM + "' is neither fork nor shared");
+            }
+            if (!CHILD) {
+                printRatios();
+            }
         } finally {
             BenchBroker.deleteQuietly(base);
             Runtime.getRuntime().removeShutdownHook(cleanup);
             org.apache.activemq.artemis.api.core.client.ActiveMQClient.clearThreadPools();
             System.out.printf(Locale.ROOT, "%nRun time %.0f s. Figures:%n", (System.nanoTime() - started) / 1e9);
-            RESULTS.forEach(System.out::println);
+            FIGURES.forEach((name, value) -> System.out.println(RESULT_LINES.getOrDefault(name,
+                    String.format(Locale.ROOT, "RESULT %s=%s", name, value))));
             System.out.flush();
         }
     }
 
-    private static void runCase(Path base, Spec spec) {
+    private static void runCase(Path base, Spec spec, List<String> brokers) {
         System.out.printf(Locale.ROOT, "%n== Case %s: %s ==%n", spec.key(), spec.title());
-        for (String broker : BROKERS.split(",")) {
-            String name = broker.trim();
+        for (String name : brokers) {
             Result r;
             try {
                 r = runOn(base, spec, name);
@@ -120,7 +139,6 @@ public final class EndToEndBenchmark {
                 result("e2e.case" + spec.key() + "." + name + ".failed", 1, 0);
                 continue;
             }
-            BY_CASE.computeIfAbsent(spec.key(), k -> new LinkedHashMap<>()).put(name, r);
             print(spec, r);
         }
     }
@@ -192,36 +210,38 @@ public final class EndToEndBenchmark {
         }
     }
 
-    /** Keel/Artemis per case, and the many-queues figures against the 8-queue case. */
+    /** Keel/Artemis per case, and the many-queues figures against the 8-queue case, from {@link #FIGURES}. */
     private static void printRatios() {
         System.out.printf(Locale.ROOT, "%n== Keel / Artemis (received msgs/s; case 1 also send latency) ==%n");
         System.out.printf(Locale.ROOT, "%-5s %-62s %12s %12s %8s%n", "case", "what", "keel", "artemis", "ratio");
         for (Spec spec : specs()) {
-            Map<String, Result> rs = BY_CASE.get(spec.key());
-            if (rs == null) {
+            String c = "e2e.case" + spec.key() + ".";
+            double keel = FIGURES.getOrDefault(c + "keel.received_per_s", -1.0);
+            double artemis = FIGURES.getOrDefault(c + "artemis.received_per_s", -1.0);
+            if (keel < 0 && artemis < 0) {
                 continue;
             }
-            Result keel = rs.get("keel");
-            Result artemis = rs.get("artemis");
-            ratioRow(spec, "received msgs/s", keel == null ? -1 : keel.receivedPerSecond(),
-                    artemis == null ? -1 : artemis.receivedPerSecond(), "ratio_keel_vs_artemis");
-            if (spec.key().equals("1") && keel != null && artemis != null && keel.sendLatency().getTotalCount() > 0
-                    && artemis.sendLatency().getTotalCount() > 0) {
-                ratioRow(spec, "send p50 us", keel.sendLatency().getValueAtPercentile(50) / 1000.0,
-                        artemis.sendLatency().getValueAtPercentile(50) / 1000.0, null);
+            ratioRow(spec, "received msgs/s", keel, artemis, "ratio_keel_vs_artemis");
+            if (spec.key().equals("1")) {
+                double k = FIGURES.getOrDefault(c + "keel.send_p50_us", -1.0);
+                double a = FIGURES.getOrDefault(c + "artemis.send_p50_us", -1.0);
+                if (k >= 0 && a > 0) {
+                    ratioRow(spec, "send p50 us", k, a, null);
+                }
             }
             if (spec.key().equals("3")) {
-                Map<String, Result> eight = BY_CASE.get("2");
-                for (Result r : rs.values()) {
-                    Result e = eight == null ? null : eight.get(r.broker());
-                    if (e != null && e.receivedPerSecond() > 0 && r.manyQueues() != null) {
-                        double steady = r.receivedPerSecond() / e.receivedPerSecond();
-                        double first = r.manyQueues().firstReceivedPerSecond() / e.receivedPerSecond();
-                        System.out.printf(Locale.ROOT, "3     %-62s %12s %12s %8.3f%n", r.broker() + ": "
+                for (String broker : List.of("keel", "artemis")) {
+                    double eight = FIGURES.getOrDefault("e2e.case2." + broker + ".received_per_s", -1.0);
+                    double many = FIGURES.getOrDefault(c + broker + ".received_per_s", -1.0);
+                    double firstMany = FIGURES.getOrDefault(c + broker + ".first_received_per_s", -1.0);
+                    if (eight > 0 && many >= 0 && firstMany >= 0) {
+                        double steady = many / eight;
+                        double first = firstMany / eight;
+                        System.out.printf(Locale.ROOT, "3     %-62s %12s %12s %8.3f%n", broker + ": "
                                 + MANY_QUEUES + " vs 8 queues, steady (first " + FIRST_SECONDS + " s: "
                                 + String.format(Locale.ROOT, "%.3f", first) + ")", "", "", steady);
-                        result("e2e.case3." + r.broker() + ".ratio_vs_8_queues", steady, 3);
-                        result("e2e.case3." + r.broker() + ".first_ratio_vs_8_queues", first, 3);
+                        result("e2e.case3." + broker + ".ratio_vs_8_queues", steady, 3);
+                        result("e2e.case3." + broker + ".first_ratio_vs_8_queues", first, 3);
                     }
                 }
             }
@@ -264,7 +284,8 @@ public final class EndToEndBenchmark {
     }
 
     private static void result(String name, double value, int decimals) {
-        RESULTS.add(String.format(Locale.ROOT, "RESULT %s=%." + decimals + "f", name, value));
+        FIGURES.put(name, value);
+        RESULT_LINES.put(name, String.format(Locale.ROOT, "RESULT %s=%." + decimals + "f", name, value));
     }
 
     private static double dbl(String property, double dflt) {
