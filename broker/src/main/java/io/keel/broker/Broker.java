@@ -21,6 +21,7 @@ import io.keel.broker.namesrv.NameServerRegistrar;
 import io.keel.broker.transport.BrokerConnection;
 import io.keel.broker.transport.ServerTransport;
 import io.keel.protocol.command.BrokerRegistration;
+import io.keel.protocol.frame.FlushCoalescer;
 import io.keel.protocol.frame.FrameDecoder;
 import io.keel.protocol.frame.WriterIdleEvents;
 import io.keel.store.MessageStore;
@@ -28,7 +29,6 @@ import io.keel.store.StoreConfig;
 import io.keel.store.StoreException;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
 /**
@@ -91,7 +91,7 @@ public final class Broker implements AutoCloseable {
                     new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
+                            ch.pipeline().addLast(new FlushCoalescer(256));
                             ch.pipeline().addLast(new FrameDecoder(config.maxFrameSize()));
                             // Reads only: a writer-idle time there would cost an allocation per write.
                             ch.pipeline().addLast(new IdleStateHandler(config.heartbeatMillis() * 3L, 0, 0,

@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.keel.broker.transport.ServerTransport;
+import io.keel.protocol.frame.FlushCoalescer;
 import io.keel.protocol.frame.FrameDecoder;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
 /**
@@ -34,7 +34,7 @@ public final class NameServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
+                        ch.pipeline().addLast(new FlushCoalescer(256));
                         ch.pipeline().addLast(new FrameDecoder(maxFrameSize));
                         ch.pipeline().addLast(new IdleStateHandler(heartbeatMillis * 3L, heartbeatMillis, 0,
                                 TimeUnit.MILLISECONDS));

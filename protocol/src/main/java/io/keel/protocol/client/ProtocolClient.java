@@ -16,6 +16,7 @@ import io.keel.protocol.command.CommandCode;
 import io.keel.protocol.command.ErrorReply;
 import io.keel.protocol.command.Handshake;
 import io.keel.protocol.frame.Frame;
+import io.keel.protocol.frame.FlushCoalescer;
 import io.keel.protocol.frame.FrameDecoder;
 import io.keel.protocol.frame.FrameLayout;
 import io.netty.bootstrap.Bootstrap;
@@ -30,7 +31,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -170,7 +170,7 @@ public final class ProtocolClient implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         int hb = options.heartbeatMillis();
-                        ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
+                        ch.pipeline().addLast(new FlushCoalescer(256));
                         ch.pipeline().addLast(new FrameDecoder(options.maxFrameSize()));
                         if (hb > 0) {
                             // Reads only: a writer-idle time there would cost an allocation per write.
