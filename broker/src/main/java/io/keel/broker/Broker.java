@@ -132,6 +132,24 @@ public final class Broker implements AutoCloseable {
                 : new NameServerRegistrar(servers, config.registerIntervalMillis(), this::registration);
     }
 
+    /**
+     * What a broker process sets for its JVM before it starts a broker ({@code keel broker} does; an
+     * application embedding a broker may): Netty's buffer leak detection off, unless the
+     * {@code io.netty.leakDetection.level} property (or the older {@code io.netty.leakDetectionLevel})
+     * says otherwise. Why: at Netty's default level it tracks one buffer in 128 and records a stack
+     * trace for each, on the I/O threads of every send and delivery; Keel's tests run with it, and
+     * Artemis turns it off the same way in its acceptor and connector.
+     *
+     * @return the level now in force
+     */
+    public static io.netty.util.ResourceLeakDetector.Level serviceDefaults() {
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
+        return io.netty.util.ResourceLeakDetector.getLevel();
+    }
+
     /** Starts a broker; a {@link BrokerStartException} says why it could not. */
     public static Broker start(BrokerConfig config) {
         try {

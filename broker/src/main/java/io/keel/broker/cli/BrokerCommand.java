@@ -44,6 +44,7 @@ final class BrokerCommand implements Callable<Integer> {
             return 2;
         }
         Broker broker;
+        Broker.serviceDefaults();
         try {
             broker = Broker.start(config);
         } catch (BrokerStartException e) {

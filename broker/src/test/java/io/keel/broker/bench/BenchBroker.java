@@ -60,6 +60,7 @@ final class BenchBroker implements AutoCloseable {
         Path dir = Files.createTempDirectory(base, label + "-");
         long t = System.nanoTime();
         try {
+            Broker.serviceDefaults(); // as `keel broker` does
             Broker b = Broker.start(config(dir));
             return new BenchBroker(b, dir, (System.nanoTime() - t) / 1_000_000);
         } catch (RuntimeException e) {

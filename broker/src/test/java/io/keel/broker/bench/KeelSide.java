@@ -61,6 +61,7 @@ final class KeelSide implements E2eHarness.Side {
         try {
             BrokerConfig c = BenchBroker.withOverrides(BrokerConfig.defaults().set("dataDir", dir.toString())
                     .set("brokerPort", "0").set("nameServerPort", "0").set("embeddedNameServer", "false"));
+            Broker.serviceDefaults(); // as `keel broker` does (Artemis does the same in its acceptor)
             return new KeelSide(Broker.start(c), dir);
         } catch (RuntimeException e) {
             BenchBroker.deleteQuietly(dir);

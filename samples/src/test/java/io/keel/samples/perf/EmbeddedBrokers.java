@@ -41,6 +41,7 @@ final class EmbeddedBrokers {
     static Running keel(Path base) throws IOException {
         Path dir = Files.createTempDirectory(base, "keel-");
         try {
+            Broker.serviceDefaults(); // as `keel broker` does (Artemis does the same in its acceptor)
             Broker broker = Broker.start(BrokerConfig.defaults().set("dataDir", dir.toString()).set("brokerPort", "0")
                     .set("nameServerPort", "0").set("embeddedNameServer", "false").set("flushMode", "SYNC_FLUSH"));
             return new Running() {
