@@ -181,8 +181,10 @@ final class E2eHarness {
         Thread t = new Thread(() -> {
             Counts last = stats.counts();
             long next = last.nanos();
-            // nanoTime is CLOCK_MONOTONIC on Linux: `perf record -k CLOCK_MONOTONIC` + `perf report --time` can cut here.
-            System.out.printf(java.util.Locale.ROOT, "  %s seconds counted from nanoTime %.6f s%n", broker, next / 1e9);
+            // nanoTime is CLOCK_MONOTONIC on Linux: `perf record -k CLOCK_MONOTONIC` + `perf report --time` can cut
+            // here; the JVM's uptime lines them up with -XX:+PrintCompilation and unified logging (-Xlog, uptime).
+            System.out.printf(java.util.Locale.ROOT, "  %s seconds counted from nanoTime %.6f s (JVM uptime %d ms)%n",
+                    broker, next / 1e9, java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
             int second = 0;
             while ((next += 1_000_000_000L) <= end) {
                 try {
