@@ -6,8 +6,8 @@ import io.keel.store.commitlog.RecordLayout;
 
 /**
  * A record to append, described by a mutable object that the caller owns and may reuse as soon as
- * {@code append} returns: the store copies everything it needs during the call. The payload is read
- * between its position and limit and neither is changed.
+ * {@code append} returns: the store copies everything it needs during the call. The payload is a
+ * ByteBuffer, read between its position and limit (neither is changed), or a {@link PayloadSource}.
  */
 public final class AppendRecord {
 
@@ -37,6 +37,7 @@ public final class AppendRecord {
     private boolean forward;
     private boolean callerFlushes;
     private ByteBuffer payload;
+    private PayloadSource payloadSource;
 
     /** Clears every field back to its default, for reuse. */
     public AppendRecord reset() {
@@ -55,6 +56,7 @@ public final class AppendRecord {
         forward = false;
         callerFlushes = false;
         payload = null;
+        payloadSource = null;
         return this;
     }
 
@@ -63,6 +65,16 @@ public final class AppendRecord {
         this.kind = Kind.MESSAGE;
         this.queueKey = key;
         this.payload = payload;
+        this.payloadSource = null;
+        return this;
+    }
+
+    /** A message for {@code key} whose payload the store copies from {@code payload} during the append. */
+    public AppendRecord message(QueueKey key, PayloadSource payload) {
+        this.kind = Kind.MESSAGE;
+        this.queueKey = key;
+        this.payload = null;
+        this.payloadSource = payload;
         return this;
     }
 
@@ -74,6 +86,7 @@ public final class AppendRecord {
         this.kind = Kind.SYSTEM;
         this.systemType = systemType;
         this.payload = payload;
+        this.payloadSource = null;
         return this;
     }
 
@@ -226,7 +239,18 @@ public final class AppendRecord {
 
     public AppendRecord payload(ByteBuffer payload) {
         this.payload = payload;
+        this.payloadSource = null;
         return this;
+    }
+
+    /** The payload to copy from, when it was given as a {@link PayloadSource} (then {@link #payload()} is null). */
+    public PayloadSource payloadSource() {
+        return payloadSource;
+    }
+
+    /** The payload's size in bytes, however it was given. */
+    public int payloadLength() {
+        return payloadSource != null ? payloadSource.length() : payload == null ? 0 : payload.remaining();
     }
 
     /** The record flags as laid down in {@link RecordLayout}. */
@@ -236,12 +260,12 @@ public final class AppendRecord {
                 | (deferred ? RecordLayout.FLAG_DEFERRED : 0) | (forward ? RecordLayout.FLAG_FORWARD : 0);
     }
 
-    /** Whether the record takes a queue offset: it will get a ConsumeQueue entry when dispatched. */
     /** Whether this is the store's own record deleting its queue key's ConsumeQueue. */
     public boolean deletesQueue() {
         return kind == Kind.SYSTEM && systemType == RecordLayout.SYSTEM_TYPE_QUEUE_DELETED && queueKey != null;
     }
 
+    /** Whether the record takes a queue offset: it will get a ConsumeQueue entry when dispatched. */
     public boolean takesQueueOffset() {
         return queueKey != null && RecordLayout.isIndexed(flags());
     }
@@ -249,7 +273,6 @@ public final class AppendRecord {
     /** The record's size on disk. */
     public int encodedSize() {
         int destination = queueKey == null ? 0 : queueKey.destinationLength();
-        int body = payload == null ? 0 : payload.remaining();
-        return RecordLayout.recordSize(destination, body);
+        return RecordLayout.recordSize(destination, payloadLength());
     }
 }

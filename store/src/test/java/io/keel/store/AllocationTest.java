@@ -73,6 +73,52 @@ class AllocationTest {
         }
     }
 
+    /** A source that copies from a direct buffer with an absolute bulk put, allocating nothing. */
+    private static final class DirectSource implements PayloadSource {
+        private final ByteBuffer bytes;
+
+        DirectSource(ByteBuffer bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int length() {
+            return bytes.capacity();
+        }
+
+        @Override
+        public void copyTo(ByteBuffer dst) {
+            dst.put(dst.position(), bytes, 0, bytes.capacity());
+            dst.position(dst.position() + bytes.capacity());
+        }
+    }
+
+    @Test
+    void appendingFromAPayloadSourceAllocatesNothingPerRecord() throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        StoreConfig config = new StoreConfig(dir).segmentSize(64 << 20).flushMode(FlushMode.ASYNC_FLUSH)
+                .zeroFillSegments(false);
+        try (MessageStore store = MessageStore.open(config)) {
+            QueueKey key = new QueueKey("alloc-source", 0);
+            DirectSource source = new DirectSource(ByteBuffer.allocateDirect(1024));
+            AppendRecord r = new AppendRecord();
+            CountingCallback cb = new CountingCallback();
+            int warmup = 50_000;
+            int measured = 100_000;
+            for (int i = 0; i < warmup; i++) {
+                store.append(r.reset().message(key, source).tagCode(i), cb);
+            }
+            long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+            for (int i = 0; i < measured; i++) {
+                store.append(r.reset().message(key, source).tagCode(i), cb);
+            }
+            long bytes = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+            assertTrue(cb.completed == warmup + measured, "every append completed: " + cb.completed);
+            assertTrue(bytes < measured, "append from a source allocated " + bytes + " bytes for " + measured
+                    + " records");
+        }
+    }
+
     @Test
     void readingThroughAReusableSliceAllocatesNothingPerRecord() throws Exception {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

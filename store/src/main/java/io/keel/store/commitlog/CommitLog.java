@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import io.keel.store.AppendCallback;
 import io.keel.store.AppendRecord;
 import io.keel.store.FlushMode;
+import io.keel.store.PayloadSource;
 import io.keel.store.QueueKey;
 import io.keel.store.StoreConfig;
 import io.keel.store.StoreException;
@@ -39,6 +40,8 @@ public final class CommitLog {
     private final CRC32C crc = new CRC32C();
     /** FILE_CHANNEL mode: header and destination staged here, then written with the payload. */
     private final ByteBuffer staging;
+    /** FILE_CHANNEL mode: the payload of a {@link PayloadSource}, copied here before the write. */
+    private ByteBuffer payloadStaging;
     private final ByteBuffer[] gather = new ByteBuffer[2];
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
@@ -429,7 +432,12 @@ public final class CommitLog {
         QueueKey key = r.queueKey();
         int destinationLength = key == null ? 0 : key.destinationLength();
         ByteBuffer payload = r.payload();
-        int payloadLength = payload == null ? 0 : payload.remaining();
+        PayloadSource source = r.payloadSource();
+        int payloadLength = r.payloadLength();
+        if (source != null && fileChannel) {
+            payload = payloadLength > 0 ? stagedPayload(source, payloadLength) : null; // the channel needs a ByteBuffer
+            source = null;
+        }
         ByteBuffer out;
         int base;
         if (fileChannel) {
@@ -461,13 +469,37 @@ public final class CommitLog {
         if (fileChannel) {
             writeThroughChannel(payload, payloadLength, headerAndKey, size);
         } else {
-            if (payloadLength > 0) {
+            if (source != null) {
+                if (payloadLength > 0) { // straight into the segment: one copy, no view of the source
+                    out.limit(base + headerAndKey + payloadLength).position(base + headerAndKey);
+                    try {
+                        source.copyTo(out);
+                    } finally {
+                        out.clear(); // the write view is used with absolute indexes only
+                    }
+                }
+            } else if (payloadLength > 0) {
                 out.put(base + headerAndKey, payload, payload.position(), payloadLength);
             }
             out.putInt(base + RecordLayout.CRC, RecordLayout.computeCrc(crc, out, base, size));
         }
         writePosition += size;
         // writtenOffset is published by the caller, after it registered any waiter.
+    }
+
+    /**
+     * FILE_CHANNEL mode, a {@link PayloadSource}: its bytes copied into a staging buffer kept for the
+     * next ones (grown to the largest payload seen, never beyond the maximum record size).
+     */
+    private ByteBuffer stagedPayload(PayloadSource source, int length) {
+        ByteBuffer b = payloadStaging;
+        if (b == null || b.capacity() < length) {
+            b = ByteBuffer.allocateDirect(Math.max(length, 64 * 1024));
+            payloadStaging = b;
+        }
+        b.clear().limit(length);
+        source.copyTo(b);
+        return b.flip();
     }
 
     private void writeThroughChannel(ByteBuffer payload, int payloadLength, int headerAndKey, int size)
