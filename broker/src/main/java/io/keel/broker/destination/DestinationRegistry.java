@@ -61,6 +61,8 @@ public final class DestinationRegistry implements AutoCloseable {
     private final boolean autoCreate;
     private final int defaultQueueCount;
     private final Map<DestinationId, Destination> destinations = new ConcurrentHashMap<>();
+    /** Destinations removed so far (admin deletes, temporary ones gone): a resolved one is stale once this moved. */
+    private final java.util.concurrent.atomic.AtomicInteger removals = new java.util.concurrent.atomic.AtomicInteger();
     /** Floors of deleted destinations, by store queue ("Q:name#id"), applied if they are created again. */
     private final Map<String, Long> deletedFloors = new ConcurrentHashMap<>();
     private final AtomicBoolean dirty = new AtomicBoolean();
@@ -164,6 +166,15 @@ public final class DestinationRegistry implements AutoCloseable {
         return type == null ? null : new DestinationId(type, storeName.substring(2));
     }
 
+    /**
+     * How many destinations were removed so far. A caller that keeps a resolved destination (a
+     * connection sending to the same one again and again) reads this before resolving and resolves
+     * again once it changed.
+     */
+    public int removals() {
+        return removals.get();
+    }
+
     /** The destination, or null if it does not exist. */
     public Destination get(DestinationId id) {
         return destinations.get(id);
@@ -262,6 +273,7 @@ public final class DestinationRegistry implements AutoCloseable {
         if (d == null) {
             throw new DestinationException(id + " does not exist", false);
         }
+        removals.incrementAndGet();
         for (int q = 0; q < d.storeQueueCount(); q++) {
             if (d.exists(store, q)) {
                 deletedFloors.put(id.storeName() + "#" + q, d.maxOffset(store, q));
@@ -323,6 +335,7 @@ public final class DestinationRegistry implements AutoCloseable {
     public void removeTemporary(DestinationId id) {
         Destination d = destinations.remove(id);
         if (d != null) {
+            removals.incrementAndGet();
             deleteStoreQueues(d);
         }
     }

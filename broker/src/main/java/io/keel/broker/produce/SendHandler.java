@@ -16,6 +16,7 @@ import io.keel.protocol.frame.Wire;
 import io.keel.store.AppendCallback;
 import io.keel.store.AppendRecord;
 import io.keel.store.MessageStore;
+import io.keel.store.PayloadSource;
 import io.keel.store.StoreException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -42,6 +43,14 @@ public final class SendHandler {
     private final int maxMessageSize;
     private final Channel channel;
     private final SendCommand command = new SendCommand();
+    /**
+     * The destination of the previous send, reused while the next one names the same and no
+     * destination was removed meanwhile: resolving made a DestinationId per send.
+     */
+    private Destination lastDestination;
+    private String lastDestinationName;
+    private io.keel.protocol.DestinationType lastDestinationType;
+    private int lastRemovals;
     private final AppendRecord record = new AppendRecord();
     private long origin;
 
@@ -254,11 +263,20 @@ public final class SendHandler {
                     .name().toLowerCase(java.util.Locale.ROOT) + " '" + command.destination
                     + "' exceeds the broker's maximum message size of " + maxMessageSize + " bytes");
         }
-        Destination d;
-        try {
-            d = destinations.resolve(command.destinationType, command.destination);
-        } catch (DestinationRegistry.DestinationException e) {
-            throw new Refused(ErrorCode.INVALID_DESTINATION, e.getMessage());
+        Destination d = lastDestination;
+        int removals = destinations.removals();
+        // decodeEntry keeps the same String while the destination does not change: the identity test is enough.
+        if (d == null || command.destination != lastDestinationName || command.destinationType != lastDestinationType
+                || removals != lastRemovals) {
+            try {
+                d = destinations.resolve(command.destinationType, command.destination);
+            } catch (DestinationRegistry.DestinationException e) {
+                throw new Refused(ErrorCode.INVALID_DESTINATION, e.getMessage());
+            }
+            lastDestination = d;
+            lastDestinationName = command.destination;
+            lastDestinationType = command.destinationType;
+            lastRemovals = removals;
         }
         if (command.queueId >= d.queueCount()) {
             throw new Refused(ErrorCode.INVALID_REQUEST, "queue id " + command.queueId + " does not exist on " + d.id()
@@ -277,7 +295,7 @@ public final class SendHandler {
                 throw new Refused(ErrorCode.INVALID_REQUEST, full);
             }
         }
-        record.reset().message(d.key(queueIdOf(d)), command.message.nioBuffer())
+        record.reset().message(d.key(queueIdOf(d)), messageBytes)
                 .producer(command.producerId, command.sequence).deliveryTime(command.deliveryTime)
                 .tagCode(origin);
         if (t == null) {
@@ -295,6 +313,23 @@ public final class SendHandler {
         transaction = t;
         return d;
     }
+
+    /**
+     * The current entry's message bytes for the store, which has them copied during {@code append}
+     * straight from the frame into the CommitLog segment ({@code ByteBuf.getBytes} into a direct
+     * buffer allocates nothing; {@code nioBuffer()} made two ByteBuffer objects per message).
+     */
+    private final PayloadSource messageBytes = new PayloadSource() {
+        @Override
+        public int length() {
+            return command.message.readableBytes();
+        }
+
+        @Override
+        public void copyTo(java.nio.ByteBuffer dst) {
+            command.message.getBytes(command.message.readerIndex(), dst);
+        }
+    };
 
     /** Collects the outcome of every entry of a batch and answers once all are known. */
     private final class BatchAnswer {

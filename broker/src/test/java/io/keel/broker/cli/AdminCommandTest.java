@@ -99,6 +99,19 @@ class AdminCommandTest {
     }
 
     @Test
+    void aConnectionThatSentToADeletedDestinationSendsToItsNewIncarnation() throws Exception {
+        try (ProtocolClient c = ProtocolClient.connect("127.0.0.1", broker.brokerPort(), ProtocolClient.Options.defaults())) {
+            io.keel.broker.TestBrokersAccess.send(c, "reborn", "before the delete");
+            assertEquals("0", admin("delete", "reborn")[0]);
+            io.keel.broker.TestBrokersAccess.send(c, "reborn", "after the delete"); // same connection
+        }
+        String[] list = admin("list");
+        assertEquals("0", list[0], list[2]);
+        // Created again on first use, holding the one message sent after the delete.
+        assertTrue(list[1].matches("(?s).*queue\\s+reborn\\s+1\\s+1\\s.*"), list[1]);
+    }
+
+    @Test
     void credentialsForABrokerThatRefusesAnonymousConnections() throws Exception {
         broker.close();
         java.nio.file.Path users = dir.resolve("users.properties");

@@ -120,15 +120,20 @@ class TemporaryDestinationTest {
     @Test
     void deletingFailsWhileItHasConsumersAndThenItIsGone() throws Exception {
         ProtocolClient owner = connect();
+        ProtocolClient sender = connect();
         String name = createTemporaryQueue(owner);
         JmsConsumerClient c = new JmsConsumerClient(owner, 1, DestinationType.TEMPORARY_QUEUE, name,
                 CreateConsumer.KIND_QUEUE, null, null, 10);
+        send(sender, name, "in time"); // the sender's connection now knows the destination
+        assertEquals("in time", c.next().text());
         ExecutionException busy = assertThrows(ExecutionException.class, () -> delete(owner, name));
         assertTrue(busy.getCause().getMessage().contains("active consumers"), busy.getCause().getMessage());
         c.closeConsumer();
         delete(owner, name);
         assertEquals(ErrorCode.INVALID_DESTINATION, error(assertThrows(ExecutionException.class,
                 () -> send(connect(), name, "too late"))));
+        assertEquals(ErrorCode.INVALID_DESTINATION, error(assertThrows(ExecutionException.class,
+                () -> send(sender, name, "too late on a connection that sent to it"))));
     }
 
     @Test
