@@ -43,6 +43,8 @@ public final class SendHandler {
     private final int maxMessageSize;
     private final Channel channel;
     private final SendCommand command = new SendCommand();
+    /** The body of the SEND or SEND_BATCH frame being handled: {@link #command}'s message is in it. */
+    private ByteBuf frameBody;
     /**
      * The destination of the previous send, reused while the next one names the same and no
      * destination was removed meanwhile: resolving made a DestinationId per send.
@@ -86,7 +88,8 @@ public final class SendHandler {
     }
 
     public void onSend(ByteBuf body, int correlationId) {
-        command.decodeEntry(body);
+        command.decodeEntryInPlace(body);
+        frameBody = body;
         Wire.end(body, "send");
         try {
             Destination d = prepare();
@@ -117,8 +120,9 @@ public final class SendHandler {
     public void onSendBatch(ByteBuf body, int correlationId) {
         int n = SendCommand.readBatchCount(body);
         BatchAnswer answer = new BatchAnswer(n, correlationId);
+        frameBody = body;
         for (int i = 0; i < n; i++) {
-            command.decodeEntry(body);
+            command.decodeEntryInPlace(body);
             try {
                 Destination d = prepare();
                 ProducerWindow.Entry p = idempotentProducer();
@@ -257,7 +261,7 @@ public final class SendHandler {
     /** Resolves the destination and fills the reusable append record. */
     private Destination prepare() {
         transaction = null;
-        int size = command.message.readableBytes();
+        int size = command.messageLength;
         if (size > maxMessageSize) {
             throw new Refused(ErrorCode.MESSAGE_TOO_LARGE, "a message of " + size + " bytes to " + command.destinationType
                     .name().toLowerCase(java.util.Locale.ROOT) + " '" + command.destination
@@ -322,12 +326,12 @@ public final class SendHandler {
     private final PayloadSource messageBytes = new PayloadSource() {
         @Override
         public int length() {
-            return command.message.readableBytes();
+            return command.messageLength;
         }
 
         @Override
         public void copyTo(java.nio.ByteBuffer dst) {
-            command.message.getBytes(command.message.readerIndex(), dst);
+            frameBody.getBytes(command.messageIndex, dst);
         }
     };
 

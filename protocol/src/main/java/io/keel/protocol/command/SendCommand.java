@@ -52,6 +52,12 @@ public final class SendCommand {
     public long transactionId;
     /** The encoded message: a slice of the frame body (not retained separately). */
     public ByteBuf message;
+    /**
+     * Where {@link #decodeEntryInPlace} found the message: {@code messageLength} bytes of the frame
+     * body at {@code messageIndex}.
+     */
+    public int messageIndex;
+    public int messageLength;
 
     private byte[] lastDestinationUtf8;
 
@@ -104,6 +110,27 @@ public final class SendCommand {
      * the previous entry's; the message becomes a slice of {@code body}.
      */
     public SendCommand decodeEntry(ByteBuf body) {
+        int length = decodeFields(body);
+        message = body.readSlice(length);
+        return this;
+    }
+
+    /**
+     * Reads one entry from {@code body} as {@link #decodeEntry} does, but leaves the message where it
+     * is: {@link #messageIndex} and {@link #messageLength} say where, and {@link #message} is null.
+     * The broker reads every SEND this way: a slice of a pooled frame body is an object per message.
+     */
+    public SendCommand decodeEntryInPlace(ByteBuf body) {
+        int length = decodeFields(body);
+        message = null;
+        messageIndex = body.readerIndex();
+        messageLength = length;
+        body.skipBytes(length);
+        return this;
+    }
+
+    /** Reads an entry up to its message; returns the message's length (present in {@code body}). */
+    private int decodeFields(ByteBuf body) {
         Wire.need(body, 1, "send destination type");
         destinationType = DestinationType.of(body.readByte());
         int length = Wire.readLength(body, "send destination");
@@ -126,12 +153,11 @@ public final class SendCommand {
         }
         deliveryTime = body.readLong();
         transactionId = body.readLong();
-        int messageLength = Wire.readLength(body, "send message");
-        if (messageLength < 0) {
+        int messageBytes = Wire.readLength(body, "send message");
+        if (messageBytes < 0) {
             throw new ProtocolViolation("send: the message is missing");
         }
-        message = body.readSlice(messageLength);
-        return this;
+        return messageBytes;
     }
 
     /** Whether the next {@code length} bytes of {@code body} are the previous destination's name. */

@@ -112,6 +112,43 @@ class CommandCodecTest {
     }
 
     @Test
+    void anEntryDecodedInPlaceSaysWhereItsMessageIsAndLeavesTheBodyAfterIt() {
+        SendCommand s = new SendCommand();
+        s.destinationType = DestinationType.QUEUE;
+        s.destination = "orders";
+        s.queueId = 0;
+        s.sequence = 42;
+        byte[] first = "first message".getBytes(StandardCharsets.UTF_8);
+        byte[] second = "second, longer message".getBytes(StandardCharsets.UTF_8);
+        ByteBuf b = FrameLayout.begin(ALLOC, 256, CommandCode.SEND_BATCH, 0, 3);
+        b.writeInt(2);
+        s.message = Unpooled.wrappedBuffer(first);
+        s.encodeEntry(b);
+        s.sequence = 43;
+        s.message = Unpooled.wrappedBuffer(second);
+        s.encodeEntry(b);
+        Frame f = roundTrip(FrameLayout.end(b));
+        try {
+            ByteBuf body = f.body();
+            assertEquals(2, SendCommand.readBatchCount(body));
+            SendCommand d = new SendCommand();
+            for (byte[] expected : List.of(first, second)) {
+                d.decodeEntryInPlace(body);
+                assertEquals(null, d.message, "no slice");
+                assertEquals(expected.length, d.messageLength);
+                byte[] got = new byte[d.messageLength];
+                body.getBytes(d.messageIndex, got);
+                assertArrayEquals(expected, got);
+                assertEquals(d.messageIndex + d.messageLength, body.readerIndex(), "the body is read past the message");
+            }
+            assertEquals(43, d.sequence);
+            assertEquals(0, body.readableBytes());
+        } finally {
+            f.release();
+        }
+    }
+
+    @Test
     void repeatedDestinationIsDecodedOnce() {
         SendCommand s = new SendCommand();
         s.destinationType = DestinationType.QUEUE;
