@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.netty.util.collection.LongObjectHashMap;
-import io.netty.util.collection.LongObjectMap.PrimitiveEntry;
 
 /**
  * The consumption state of one subscription over one ConsumeQueue (a queue id and priority band):
@@ -22,15 +21,16 @@ import io.netty.util.collection.LongObjectMap.PrimitiveEntry;
  * Only messages that were delivered take memory beyond the bitmap, and those are bounded by the
  * consumers' prefetch plus what was returned. Not thread-safe: the subscription guards it.
  *
- * <p>Leases and counts are kept in maps keyed by primitive {@code long} (Netty's
- * {@link LongObjectHashMap}): every delivery and acknowledgement looks offsets up several times, and
- * a {@code Map<Long, ...>} boxed the offset on each lookup. The redelivery queue stays a
- * {@link TreeMap} (it needs offset order) and is only consulted when it is not empty.
+ * <p>Leases are a {@link LeaseTable} of primitive arrays (a delivery allocates nothing) and the
+ * returned counts a map keyed by primitive {@code long} (Netty's {@link LongObjectHashMap}): every
+ * delivery and acknowledgement looks offsets up several times, and a {@code Map<Long, ...>} boxed the
+ * offset on each lookup. The redelivery queue stays a {@link TreeMap} (it needs offset order) and is
+ * only consulted when it is not empty.
  */
 public final class QueueCursor {
 
     private OffsetSet settled;
-    private final LongObjectHashMap<Lease> leases = new LongObjectHashMap<>();
+    private final LeaseTable leases = new LeaseTable();
     private final TreeMap<Long, Long> redeliveries = new TreeMap<>();
     private final LongObjectHashMap<Integer> returnedCounts = new LongObjectHashMap<>();
     /** One past the highest offset ever leased: below it a message may have been delivered. */
@@ -55,11 +55,21 @@ public final class QueueCursor {
     }
 
     public boolean isLeased(long offset) {
-        return leases.containsKey(offset);
+        return leases.contains(offset);
     }
 
+    /** Returned by {@link #holderOf} for a message nobody holds. */
+    public static final long NOT_LEASED = Long.MIN_VALUE;
+
+    /** Who holds {@code offset} (a consumer's or transaction's holder id, {@link #HELD_BY_BROKER}), or {@link #NOT_LEASED}. */
+    public long holderOf(long offset) {
+        return leases.holder(offset, NOT_LEASED);
+    }
+
+    /** The lease on {@code offset} as a value (made for the caller), or null; for tests and admin views. */
     public Lease lease(long offset) {
-        return leases.get(offset);
+        int count = leases.deliveryCount(offset);
+        return count < 0 ? null : new Lease(leases.holder(offset, NOT_LEASED), count, leases.expiresAt(offset));
     }
 
     public int leaseCount() {
@@ -76,7 +86,7 @@ public final class QueueCursor {
      * waiting for redelivery, its redelivery time has come.
      */
     public boolean isAvailable(long offset, long nowMillis) {
-        if (settled.contains(offset) || leases.containsKey(offset)) {
+        if (settled.contains(offset) || leases.contains(offset)) {
             return false;
         }
         if (redeliveries.isEmpty()) {
@@ -99,7 +109,7 @@ public final class QueueCursor {
         }
         Integer previous = returnedCounts.isEmpty() ? null : returnedCounts.remove(offset);
         int count = previous == null ? 1 : previous + 1;
-        leases.put(offset, new Lease(consumerId, count, leaseMillis <= 0 ? 0 : nowMillis + leaseMillis));
+        leases.put(offset, consumerId, count, leaseMillis <= 0 ? 0 : nowMillis + leaseMillis);
         deliveredHorizon = Math.max(deliveredHorizon, offset + 1);
         return count;
     }
@@ -110,11 +120,10 @@ public final class QueueCursor {
      * {@code offset} was leased to {@code from}.
      */
     public boolean transfer(long offset, long from, long to) {
-        Lease l = leases.get(offset);
-        if (l == null || l.holder() != from) {
+        if (leases.holder(offset, NOT_LEASED) != from) {
             return false;
         }
-        leases.put(offset, new Lease(to, l.deliveryCount(), 0));
+        leases.put(offset, to, leases.deliveryCount(offset), 0);
         return true;
     }
 
@@ -133,13 +142,9 @@ public final class QueueCursor {
     /** Settles everything below {@code offset} (purge). */
     public void settleBelow(long offset) {
         settled.advanceTo(offset);
-        removeBelow(leases, offset);
+        leases.removeBelow(offset);
         redeliveries.headMap(offset).clear();
-        removeBelow(returnedCounts, offset);
-    }
-
-    private static void removeBelow(LongObjectHashMap<?> map, long offset) {
-        for (Iterator<? extends PrimitiveEntry<?>> it = map.entries().iterator(); it.hasNext(); ) {
+        for (Iterator<LongObjectHashMap.PrimitiveEntry<Integer>> it = returnedCounts.entries().iterator(); it.hasNext(); ) {
             if (it.next().key() < offset) {
                 it.remove();
             }
@@ -151,13 +156,13 @@ public final class QueueCursor {
      * delivery count so far, or 0 if it was not leased.
      */
     public int release(long offset, long availableAtMillis) {
-        Lease l = leases.remove(offset);
-        if (l == null) {
+        int count = leases.remove(offset);
+        if (count < 0) {
             return 0;
         }
-        returnedCounts.put(offset, Integer.valueOf(l.deliveryCount()));
+        returnedCounts.put(offset, Integer.valueOf(count));
         redeliveries.put(offset, availableAtMillis);
-        return l.deliveryCount();
+        return count;
     }
 
     /**
@@ -165,12 +170,12 @@ public final class QueueCursor {
      * again at once, and this delivery does not count. Returns whether it was leased.
      */
     public boolean returnUnseen(long offset) {
-        Lease l = leases.remove(offset);
-        if (l == null) {
+        int count = leases.remove(offset);
+        if (count < 0) {
             return false;
         }
-        if (l.deliveryCount() > 1) {
-            returnedCounts.put(offset, Integer.valueOf(l.deliveryCount() - 1));
+        if (count > 1) {
+            returnedCounts.put(offset, Integer.valueOf(count - 1));
         }
         redeliveries.put(offset, 0L);
         return true;
@@ -179,49 +184,31 @@ public final class QueueCursor {
     /** The offsets leased to {@code consumerId}, in order. */
     public List<Long> leasedTo(long consumerId) {
         List<Long> out = new ArrayList<>();
-        for (PrimitiveEntry<Lease> e : leases.entries()) {
-            if (e.value().holder() == consumerId) {
-                out.add(e.key());
-            }
+        for (long o : leases.select((holder, expiry) -> holder == consumerId)) {
+            out.add(o);
         }
-        out.sort(null);
         return out;
     }
 
     /** Returns every message leased to {@code consumerId}; returns their offsets. */
     public List<Long> releaseConsumer(long consumerId, long availableAtMillis) {
         List<Long> released = new ArrayList<>();
-        for (Iterator<PrimitiveEntry<Lease>> it = leases.entries().iterator(); it.hasNext(); ) {
-            PrimitiveEntry<Lease> e = it.next();
-            Lease l = e.value();
-            if (l.holder() == consumerId) {
-                long o = e.key();
-                it.remove();
-                returnedCounts.put(o, Integer.valueOf(l.deliveryCount()));
-                redeliveries.put(o, availableAtMillis);
-                released.add(o);
-            }
+        for (long o : leases.select((holder, expiry) -> holder == consumerId)) {
+            returnedCounts.put(o, Integer.valueOf(leases.remove(o)));
+            redeliveries.put(o, availableAtMillis);
+            released.add(o);
         }
-        released.sort(null);
         return released;
     }
 
     /** Returns leases that ran out before {@code nowMillis}; returns their offsets. */
     public List<Long> expireLeases(long nowMillis, long redeliveryDelayMillis) {
         List<Long> expired = new ArrayList<>();
-        for (Iterator<PrimitiveEntry<Lease>> it = leases.entries().iterator(); it.hasNext(); ) {
-            PrimitiveEntry<Lease> e = it.next();
-            Lease l = e.value();
-            long at = l.expiresAtMillis();
-            if (at != 0 && at <= nowMillis) {
-                long o = e.key();
-                it.remove();
-                returnedCounts.put(o, Integer.valueOf(l.deliveryCount()));
-                redeliveries.put(o, nowMillis + redeliveryDelayMillis);
-                expired.add(o);
-            }
+        for (long o : leases.select((holder, at) -> at != 0 && at <= nowMillis)) {
+            returnedCounts.put(o, Integer.valueOf(leases.remove(o)));
+            redeliveries.put(o, nowMillis + redeliveryDelayMillis);
+            expired.add(o);
         }
-        expired.sort(null);
         return expired;
     }
 
@@ -250,7 +237,7 @@ public final class QueueCursor {
     /** The first offset at or after {@code from} that is neither settled nor leased. */
     public long nextUnsettled(long from) {
         long o = settled.nextUnsettled(from);
-        while (leases.containsKey(o)) {
+        while (leases.contains(o)) {
             o = settled.nextUnsettled(o + 1);
         }
         return o;
@@ -277,7 +264,7 @@ public final class QueueCursor {
         }
         redeliveries.remove(offset);
         Integer count = returnedCounts.remove(offset);
-        leases.put(offset, new Lease(HELD_BY_BROKER, count == null ? 0 : count, 0));
+        leases.put(offset, HELD_BY_BROKER, count == null ? 0 : count, 0);
     }
 
     private void raiseReturnedCount(long offset, int count) {
@@ -303,9 +290,9 @@ public final class QueueCursor {
 
     /** The delivery count a returned message has so far (0 if never delivered). */
     public int deliveriesSoFar(long offset) {
-        Lease l = leases.get(offset);
-        if (l != null) {
-            return l.deliveryCount();
+        int leased = leases.deliveryCount(offset);
+        if (leased >= 0) {
+            return leased;
         }
         Integer count = returnedCounts.isEmpty() ? null : returnedCounts.get(offset);
         return count == null ? 0 : count;
@@ -329,12 +316,11 @@ public final class QueueCursor {
         settled.writeTo(out);
         out.writeLong(deliveredHorizon);
         Map<Long, Integer> counts = new HashMap<>(returnedCounts);
-        for (PrimitiveEntry<Lease> e : leases.entries()) {
-            int c = e.value().deliveryCount();
-            if (c > 0) {
-                counts.merge(e.key(), c, Math::max);
+        leases.forEach((offset, holder, count, expiry) -> {
+            if (count > 0) {
+                counts.merge(offset, count, Math::max);
             }
-        }
+        });
         out.writeInt(counts.size());
         for (Map.Entry<Long, Integer> e : counts.entrySet()) {
             out.writeLong(e.getKey());

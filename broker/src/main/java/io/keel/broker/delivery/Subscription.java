@@ -177,8 +177,7 @@ public final class Subscription {
     /** Settles a message if it is leased to {@code consumerId} (or anyone, with -1); returns whether it changed. */
     synchronized boolean settle(int storeQueueId, long offset, long consumerId) {
         QueueCursor c = cursor(storeQueueId);
-        Lease l = c.lease(offset);
-        if (consumerId >= 0 && (l == null || l.holder() != consumerId)) {
+        if (consumerId >= 0 && c.holderOf(offset) != consumerId) {
             return false;
         }
         return c.settle(offset);
@@ -197,8 +196,7 @@ public final class Subscription {
     /** Returns one message leased to {@code consumerId}; returns its delivery count so far or 0. */
     synchronized int release(int storeQueueId, long offset, long consumerId, long availableAtMillis) {
         QueueCursor c = cursor(storeQueueId);
-        Lease l = c.lease(offset);
-        if (l == null || l.holder() != consumerId) {
+        if (c.holderOf(offset) != consumerId) {
             return 0;
         }
         noteTimedWork();
