@@ -94,10 +94,14 @@ final class E2eRunner {
             Window w = Window.fromNow(EndToEndBenchmark.WARMUP, EndToEndBenchmark.SECONDS);
             stats.window = w;
             List<Thread> threads = startProducers(side, spec, producers, stats, w.end(), null);
+            Thread progress = EndToEndBenchmark.PROGRESS ? E2eHarness.printEverySecond(side.name(), stats, w.end()) : null;
             E2eHarness.waitUntil(w.warmEnd());
             Counts a = stats.counts();
             E2eHarness.waitUntil(w.end());
             Counts b = stats.counts();
+            if (progress != null) {
+                progress.join();
+            }
             return finish(side, spec, stats, threads, a, b, null);
         } finally {
             closeAll(producers);

@@ -5,6 +5,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +35,9 @@ import io.keel.broker.bench.E2eRunner.Spec;
  * <p>System properties: bench.quick, bench.seconds, bench.warmup, bench.firstSeconds, bench.cases
  * (default 1,2,3,4,5,6,7), bench.brokers (default keel,artemis), bench.queues (case 3, default
  * 10000), bench.inflight, bench.credit, bench.ackBatch, bench.txnBatch, bench.drainSeconds,
- * bench.progress (case 3: print the received rate of every second), bench.dir, bench.jvm (fork or
- * shared), bench.jvmArgs (options of the child JVMs),
+ * bench.progress (print the received rate of every second), bench.dir, bench.jvm (fork or
+ * shared), bench.jvmArgs (options of the child JVMs), bench.rounds (run the chosen cases that many
+ * times in each JVM),
  * bench.artemis.journalBufferTimeout (an experiment; unset = Artemis's default).
  */
 public final class EndToEndBenchmark {
@@ -54,6 +56,10 @@ public final class EndToEndBenchmark {
     static final boolean PROGRESS = Boolean.getBoolean("bench.progress");
     static final String CASES = System.getProperty("bench.cases", "1,2,3,4,5,6,7");
     static final String BROKERS = System.getProperty("bench.brokers", "keel,artemis");
+    /** How many times each JVM runs the chosen cases, one after the other (ratios per round and their median). */
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
+    /** The round being run (1-based). */
+    private static int round = 1;
     static final String TOPIC_PREFIX = "e2e-topic";
 
     /** {@code fork}: a JVM per broker ({@link BrokerJvms}); {@code shared}: every broker in this JVM. */
@@ -105,9 +111,14 @@ public final class EndToEndBenchmark {
                 BrokerJvms.runEach(brokers, base, FIGURES, RESULT_LINES);
             } else if (JVM.equals("shared")) {
                 List<String> wanted = List.of(CASES.split(","));
-                for (Spec spec : specs()) {
-                    if (wanted.contains(spec.key())) {
-                        runCase(base, spec, brokers);
+                for (round = 1; round <= ROUNDS; round++) {
+                    if (ROUNDS > 1) {
+                        System.out.printf(Locale.ROOT, "%n==== Round %d of %d ====%n", round, ROUNDS);
+                    }
+                    for (Spec spec : specs()) {
+                        if (wanted.contains(spec.key())) {
+                            runCase(base, spec, brokers);
+                        }
                     }
                 }
             } else {
@@ -136,7 +147,7 @@ public final class EndToEndBenchmark {
             } catch (Exception | Error e) {
                 System.out.printf(Locale.ROOT, "%-8s FAILED: %s%n", name, e);
                 e.printStackTrace(System.out);
-                result("e2e.case" + spec.key() + "." + name + ".failed", 1, 0);
+                result(prefix(round) + "case" + spec.key() + "." + name + ".failed", 1, 0);
                 continue;
             }
             print(spec, r);
@@ -162,7 +173,7 @@ public final class EndToEndBenchmark {
     }
 
     private static void print(Spec spec, Result r) {
-        String k = "e2e.case" + spec.key() + "." + r.broker() + ".";
+        String k = prefix(round) + "case" + spec.key() + "." + r.broker() + ".";
         Histogram s = r.sendLatency();
         Histogram e = r.endToEnd();
         boolean latency = s.getTotalCount() > 0;
@@ -212,40 +223,73 @@ public final class EndToEndBenchmark {
 
     /** Keel/Artemis per case, and the many-queues figures against the 8-queue case, from {@link #FIGURES}. */
     private static void printRatios() {
-        System.out.printf(Locale.ROOT, "%n== Keel / Artemis (received msgs/s; case 1 also send latency) ==%n");
-        System.out.printf(Locale.ROOT, "%-5s %-62s %12s %12s %8s%n", "case", "what", "keel", "artemis", "ratio");
-        for (Spec spec : specs()) {
-            String c = "e2e.case" + spec.key() + ".";
-            double keel = FIGURES.getOrDefault(c + "keel.received_per_s", -1.0);
-            double artemis = FIGURES.getOrDefault(c + "artemis.received_per_s", -1.0);
-            if (keel < 0 && artemis < 0) {
-                continue;
-            }
-            ratioRow(spec, "received msgs/s", keel, artemis, "ratio_keel_vs_artemis");
-            if (spec.key().equals("1")) {
-                double k = FIGURES.getOrDefault(c + "keel.send_p50_us", -1.0);
-                double a = FIGURES.getOrDefault(c + "artemis.send_p50_us", -1.0);
-                if (k >= 0 && a > 0) {
-                    ratioRow(spec, "send p50 us", k, a, null);
+        List<Double> steadyRatios = new ArrayList<>();
+        List<Double> firstRatios = new ArrayList<>();
+        for (int r = 1; r <= ROUNDS; r++) {
+            String pre = prefix(r);
+            System.out.printf(Locale.ROOT, "%n== Keel / Artemis (received msgs/s; case 1 also send latency)%s ==%n",
+                    ROUNDS > 1 ? ", round " + r : "");
+            System.out.printf(Locale.ROOT, "%-5s %-62s %12s %12s %8s%n", "case", "what", "keel", "artemis", "ratio");
+            for (Spec spec : specs()) {
+                String c = pre + "case" + spec.key() + ".";
+                double keel = FIGURES.getOrDefault(c + "keel.received_per_s", -1.0);
+                double artemis = FIGURES.getOrDefault(c + "artemis.received_per_s", -1.0);
+                if (keel < 0 && artemis < 0) {
+                    continue;
                 }
-            }
-            if (spec.key().equals("3")) {
-                for (String broker : List.of("keel", "artemis")) {
-                    double eight = FIGURES.getOrDefault("e2e.case2." + broker + ".received_per_s", -1.0);
-                    double many = FIGURES.getOrDefault(c + broker + ".received_per_s", -1.0);
-                    double firstMany = FIGURES.getOrDefault(c + broker + ".first_received_per_s", -1.0);
-                    if (eight > 0 && many >= 0 && firstMany >= 0) {
-                        double steady = many / eight;
-                        double first = firstMany / eight;
-                        System.out.printf(Locale.ROOT, "3     %-62s %12s %12s %8.3f%n", broker + ": "
-                                + MANY_QUEUES + " vs 8 queues, steady (first " + FIRST_SECONDS + " s: "
-                                + String.format(Locale.ROOT, "%.3f", first) + ")", "", "", steady);
-                        result("e2e.case3." + broker + ".ratio_vs_8_queues", steady, 3);
-                        result("e2e.case3." + broker + ".first_ratio_vs_8_queues", first, 3);
+                ratioRow(spec, "received msgs/s", keel, artemis, c + "ratio_keel_vs_artemis");
+                if (spec.key().equals("1")) {
+                    double k = FIGURES.getOrDefault(c + "keel.send_p50_us", -1.0);
+                    double a = FIGURES.getOrDefault(c + "artemis.send_p50_us", -1.0);
+                    if (k >= 0 && a > 0) {
+                        ratioRow(spec, "send p50 us", k, a, null);
+                    }
+                }
+                if (spec.key().equals("3")) {
+                    for (String broker : List.of("keel", "artemis")) {
+                        double eight = FIGURES.getOrDefault(pre + "case2." + broker + ".received_per_s", -1.0);
+                        double many = FIGURES.getOrDefault(c + broker + ".received_per_s", -1.0);
+                        double firstMany = FIGURES.getOrDefault(c + broker + ".first_received_per_s", -1.0);
+                        if (eight > 0 && many >= 0 && firstMany >= 0) {
+                            double steady = many / eight;
+                            double first = firstMany / eight;
+                            System.out.printf(Locale.ROOT, "3     %-62s %12s %12s %8.3f%n", broker + ": "
+                                    + MANY_QUEUES + " vs 8 queues, steady (first " + FIRST_SECONDS + " s: "
+                                    + String.format(Locale.ROOT, "%.3f", first) + ")", "", "", steady);
+                            result(c + broker + ".ratio_vs_8_queues", steady, 3);
+                            result(c + broker + ".first_ratio_vs_8_queues", first, 3);
+                            if (broker.equals("keel")) {
+                                steadyRatios.add(steady);
+                                firstRatios.add(first);
+                            }
+                        }
                     }
                 }
             }
         }
+        if (steadyRatios.size() > 1) {
+            System.out.printf(Locale.ROOT, "%nKeel, %d vs 8 queues over %d rounds: steady %s (median %.3f); first %.0f s %s "
+                    + "(median %.3f)%n", MANY_QUEUES, steadyRatios.size(), threeDecimals(steadyRatios),
+                    median(steadyRatios), FIRST_SECONDS, threeDecimals(firstRatios), median(firstRatios));
+            result("e2e.case3.keel.ratio_vs_8_queues_median", median(steadyRatios), 3);
+            result("e2e.case3.keel.first_ratio_vs_8_queues_median", median(firstRatios), 3);
+        }
+    }
+
+    private static String threeDecimals(List<Double> values) {
+        return values.stream().map(v -> String.format(Locale.ROOT, "%.3f", v)).toList().toString();
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** The prefix of a round's figure names: {@code e2e.} for the first (as without rounds), {@code e2e.rN.} after. */
+    private static String prefix(int r) {
+        return r == 1 ? "e2e." : "e2e.r" + r + ".";
     }
 
     private static void ratioRow(Spec spec, String what, double keel, double artemis, String resultName) {
@@ -255,7 +299,7 @@ public final class EndToEndBenchmark {
                 artemis < 0 ? "-" : String.format(Locale.ROOT, "%,.0f", artemis),
                 both ? String.format(Locale.ROOT, "%.2f", keel / artemis) : "-");
         if (both && resultName != null) {
-            result("e2e.case" + spec.key() + "." + resultName, keel / artemis, 2);
+            result(resultName, keel / artemis, 2);
         }
     }
 
