@@ -28,12 +28,20 @@ import java.util.StringJoiner;
  *
  * <p>The child gets this JVM's class path (under {@code exec:java}, the URLs of the context class
  * loader, which holds the project's test class path; else {@code java.class.path}), its {@code -Xms}
- * and {@code -Xmx}, the extra options in {@code bench.jvmArgs} (split at spaces), and every system
- * property starting with {@code bench.}, {@code keel.} or {@code org.slf4j.}.
+ * and {@code -Xmx}, then the options in {@code bench.jvmArgs} (split at spaces; default
+ * {@link #DEFAULT_JVM_ARGS}, which come later and so win), and every system property starting with
+ * {@code bench.}, {@code keel.} or {@code org.slf4j.}.
  */
 final class BrokerJvms {
 
     private static final String RESULT_PREFIX = "RESULT ";
+    /**
+     * The heap of each child unless {@code bench.jvmArgs} says otherwise: what Artemis's launcher
+     * gives a new broker instance ({@code artemis.profile}), for both brokers. Without it a child had
+     * the JVM's default start heap (1/64 of the memory) and G1 ran concurrent cycles as soon as
+     * case 3's 10,000 queues filled the old generation of that small heap.
+     */
+    static final String DEFAULT_JVM_ARGS = "-Xms512m -Xmx2g";
 
     private BrokerJvms() {
     }
@@ -79,7 +87,7 @@ final class BrokerJvms {
                 command.add(arg);
             }
         }
-        String extra = System.getProperty("bench.jvmArgs", "").trim();
+        String extra = System.getProperty("bench.jvmArgs", DEFAULT_JVM_ARGS).trim();
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }
