@@ -35,14 +35,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 /**
- * Keel's side of the end-to-end benchmark. Keel has no JMS client yet, so this side does what one
- * would over the raw protocol ({@link ProtocolClient}, loopback TCP): each send encodes a JMS
+ * Keel's side of the end-to-end benchmark. It does over the raw protocol what a JMS client would
+ * ({@link ProtocolClient}, loopback TCP; the JMS-level comparison is {@code KeelVsArtemis} in the
+ * samples module): each send encodes a JMS
  * BytesMessage with {@link MessageCodec} (message id, timestamp, destination, delivery mode,
  * priority, 1 KiB body) into a SEND; each consumer is a CREATE_CONSUMER (queue, or durable topic
  * subscription) with a credit window, decodes every DELIVER with {@link MessageCodec}, re-grants
  * credit and acknowledges in batches (DUPS_OK-like: one ACK per {@code bench.ackBatch} deliveries
  * of a consumer, not waited for). The broker runs in this JVM with its defaults (SYNC_FLUSH group
- * commit), on an ephemeral port, without a name server, in a fresh data directory.
+ * commit) after {@link Broker#serviceDefaults()}, on an ephemeral port, without a name server, in a
+ * fresh data directory.
  */
 final class KeelSide implements E2eHarness.Side {
 
