@@ -66,7 +66,7 @@ final class LeaseTable {
 
     private int slot(long offset) {
         long h = offset * 0x9E3779B97F4A7C15L; // Fibonacci hashing: consecutive offsets spread out
-        return (int) (h >>> 40) & mask;
+        return (int) (h >>> 32) & mask;
     }
 
     boolean contains(long offset) {
