@@ -371,6 +371,11 @@ class JmsClientTest {
             assertEquals("only-one", first.getClientID());
             assertThrows(InvalidClientIDException.class, fixed::createConnection);
         }
+        for (int i = 0; i < 50; i++) { // free again as soon as close() returns (the TCK reconnects at once)
+            try (Connection again = fixed.createConnection()) {
+                assertEquals("only-one", again.getClientID());
+            }
+        }
         s.close();
         assertThrows(IllegalStateException.class, s::createTextMessage, "a closed session");
         s.close(); // close is idempotent

@@ -115,6 +115,14 @@ public final class BrokerConnection extends FrameHandler {
                 frame.correlationId()));
     }
 
+    /** The client id: a client that closes and reconnects at once may claim it again. */
+    @Override
+    protected void releaseOnClose() {
+        if (clientId != null) {
+            ctx.clientIds().release(clientId, channel);
+        }
+    }
+
     @Override
     protected void onCommand(Frame frame) {
         switch (frame.command()) {

@@ -25,6 +25,11 @@ public final class ClientIds {
         return false;
     }
 
+    /** Releases {@code clientId} if {@code channel} holds it (its connection is closing). */
+    public void release(String clientId, Channel channel) {
+        owners.remove(clientId, channel);
+    }
+
     public int size() {
         return owners.size();
     }

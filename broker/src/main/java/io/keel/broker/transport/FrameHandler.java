@@ -71,6 +71,8 @@ public abstract class FrameHandler extends SimpleChannelInboundHandler<Frame> {
                 violation(frame, CommandCode.name(frame.command()) + " sent before the handshake was answered", true);
             } else if (frame.isResponse()) {
                 violation(frame, "a client sent a response frame (" + CommandCode.name(frame.command()) + ")", true);
+            } else if (frame.command() == CommandCode.CLOSE) {
+                onClose(frame);
             } else {
                 onCommand(frame);
             }
@@ -174,6 +176,29 @@ public abstract class FrameHandler extends SimpleChannelInboundHandler<Frame> {
 
     /** Handles a request or one-way frame after the handshake. The frame is released afterwards. */
     protected abstract void onCommand(Frame frame);
+
+    /**
+     * CLOSE: releases what a new connection may want at once ({@link #releaseOnClose}), answers a
+     * request, and closes the connection once the answer is written; later input is dropped.
+     */
+    private void onClose(Frame frame) {
+        releaseOnClose();
+        state = State.CLOSED;
+        if (frame.isOneWay()) {
+            channel.close();
+        } else {
+            channel.writeAndFlush(FrameLayout.end(FrameLayout.begin(channel.alloc(), 0, CommandCode.CLOSE,
+                    FrameLayout.FLAG_RESPONSE, frame.correlationId()))).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /**
+     * Called on CLOSE before it is answered: releases what the connection holds that another
+     * connection may claim as soon as the client's close returns. The rest is cleaned up when the
+     * channel closes, as after a connection loss.
+     */
+    protected void releaseOnClose() {
+    }
 
     /**
      * Answers a command this server does not take (an unknown code, a second handshake, a frame only

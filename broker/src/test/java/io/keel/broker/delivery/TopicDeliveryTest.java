@@ -188,6 +188,14 @@ class TopicDeliveryTest extends BrokerTestBase {
     }
 
     @Test
+    void aClientThatClosesAndReconnectsAtOnceGetsItsClientIdBack() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            ProtocolClient c = connect("again"); // refused with CLIENT_ID_IN_USE if the last close had not released it
+            c.close();
+        }
+    }
+
+    @Test
     void aClientIdIsUniqueAcrossTheBrokerAndFreedWhenItsConnectionCloses() throws Exception {
         ProtocolClient first = connect("unique");
         RemoteError e = assertThrows(RemoteError.class, () -> connect("unique"));
@@ -198,18 +206,7 @@ class TopicDeliveryTest extends BrokerTestBase {
                 .getCause();
         assertEquals(io.keel.protocol.command.ErrorCode.CLIENT_ID_IN_USE, set.code());
         first.close();
-        first.closeFuture().get(10, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        boolean claimed = false;
-        while (!claimed && System.nanoTime() < deadline) {
-            try {
-                setClientId(later, "unique");
-                claimed = true;
-            } catch (ExecutionException stillHeld) {
-                Thread.onSpinWait(); // the broker notices the close asynchronously
-            }
-        }
-        assertTrue(claimed, "the client id is free once its connection closed");
+        setClientId(later, "unique"); // free as soon as close() returned: the broker released it before answering CLOSE
         RemoteError twice = (RemoteError) assertThrows(ExecutionException.class, () -> setClientId(later, "other"))
                 .getCause();
         assertTrue(twice.getMessage().contains("already has client id 'unique'"), twice.getMessage());

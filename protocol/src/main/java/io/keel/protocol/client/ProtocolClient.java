@@ -313,8 +313,28 @@ public final class ProtocolClient implements AutoCloseable {
         closed.complete(null);
     }
 
+    /** How long {@link #close} waits for the server to answer its CLOSE before closing anyway. */
+    private static final long CLOSE_ANSWER_TIMEOUT_MS = 5_000;
+
+    /**
+     * Closes the connection: first a CLOSE request, answered once the server has released what a new
+     * connection may claim at once (the client id), then the socket. A server that does not answer
+     * in time (dead, or too old to know CLOSE) does not hold the close up beyond that. On the
+     * connection's own event loop, where waiting for the answer could not work, it only closes.
+     */
     @Override
     public void close() {
+        if (channel.isActive() && !channel.eventLoop().inEventLoop()) {
+            try {
+                request(id -> FrameLayout.end(FrameLayout.begin(channel.alloc(), 0, CommandCode.CLOSE, 0, id)))
+                        .get(Math.min(CLOSE_ANSWER_TIMEOUT_MS, requestTimeoutNanos / 1_000_000), TimeUnit.MILLISECONDS)
+                        .release();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.debug("{}: CLOSE not answered ({}); closing anyway", peer, e.toString());
+            }
+        }
         channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 

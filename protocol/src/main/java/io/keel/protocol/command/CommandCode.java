@@ -5,6 +5,14 @@ public final class CommandCode {
 
     public static final short HANDSHAKE = 0x0001;
     public static final short HEARTBEAT = 0x0002;
+    /**
+     * The client closes its connection (request, empty body, empty answer; or one-way). The server
+     * first releases what a new connection may claim at once (the connection's client id), then
+     * answers, then closes the connection; the client closes its side once answered. Without it the
+     * server noticed a close only when it read the end of the stream, and a client that reconnected at
+     * once with the same client id could be refused.
+     */
+    public static final short CLOSE = 0x0003;
 
     public static final short SEND = 0x0010;
     public static final short SEND_BATCH = 0x0011;
@@ -65,6 +73,7 @@ public final class CommandCode {
         return switch (code) {
             case HANDSHAKE -> "HANDSHAKE";
             case HEARTBEAT -> "HEARTBEAT";
+            case CLOSE -> "CLOSE";
             case SEND -> "SEND";
             case SEND_BATCH -> "SEND_BATCH";
             case SUBSCRIBE -> "SUBSCRIBE";
