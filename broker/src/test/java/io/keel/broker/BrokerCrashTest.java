@@ -45,6 +45,8 @@ class BrokerCrashTest {
     private final Set<String> sent = ConcurrentHashMap.newKeySet();
     private final Set<String> delivered = ConcurrentHashMap.newKeySet();
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    /** Where each message was delivered first (queue id @ queue offset), for the violation messages. */
+    private final java.util.Map<String, String> firstDelivery = new ConcurrentHashMap<>();
     private final Set<String> violations = ConcurrentHashMap.newKeySet();
     /** Messages of transactions whose commit was never sent: never to be delivered. */
     private final Set<String> uncommitted = ConcurrentHashMap.newKeySet();
@@ -220,8 +222,10 @@ class BrokerCrashTest {
                 while (d != null) {
                     String id = (String) d[2];
                     if (acknowledged.contains(id)) {
-                        violations.add("committed-consumed message " + id + " was delivered again");
+                        violations.add("committed-consumed message " + id + " was delivered again, at "
+                                + d[0] + "@" + d[1] + " (first at " + firstDelivery.get(id) + ")");
                     }
+                    firstDelivery.putIfAbsent(id, d[0] + "@" + d[1]);
                     if (uncommitted.contains(id)) {
                         violations.add("message " + id + " of an uncommitted transaction was delivered");
                     }
@@ -343,8 +347,10 @@ class BrokerCrashTest {
                 }
                 String id = (String) d[2];
                 if (acknowledged.contains(id)) {
-                    violations.add("acknowledged message " + id + " was delivered again");
+                    violations.add("acknowledged message " + id + " was delivered again, at " + d[0] + "@" + d[1]
+                            + " (first at " + firstDelivery.get(id) + ")");
                 }
+                firstDelivery.putIfAbsent(id, d[0] + "@" + d[1]);
                 if (uncommitted.contains(id)) {
                     violations.add("message " + id + " of an uncommitted transaction was delivered");
                 }
