@@ -20,6 +20,10 @@ class AllocationTest {
     @TempDir
     Path dir;
 
+    /** The JVM's per-thread allocation counter, which every test here reads. */
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
     private static final class CountingCallback implements AppendCallback {
         long completed;
 
@@ -36,7 +40,6 @@ class AllocationTest {
 
     @Test
     void appendAndDispatchAllocateNothingPerRecord() throws Exception {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         StoreConfig config = new StoreConfig(dir).segmentSize(64 << 20).flushMode(FlushMode.ASYNC_FLUSH)
                 .zeroFillSegments(false);
         try (MessageStore store = MessageStore.open(config)) {
@@ -54,14 +57,14 @@ class AllocationTest {
                 store.append(r.reset().message(keys[i % keys.length], payload).tagCode(i), cb);
             }
             MessageStoreTest.awaitDispatched(store);
-            long appenderBefore = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-            long dispatcherBefore = threads.getThreadAllocatedBytes(dispatcher.getId());
+            long appenderBefore = THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
+            long dispatcherBefore = THREADS.getThreadAllocatedBytes(dispatcher.getId());
             for (int i = 0; i < measured; i++) {
                 store.append(r.reset().message(keys[i % keys.length], payload).tagCode(i), cb);
             }
-            long appenderBytes = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - appenderBefore;
+            long appenderBytes = THREADS.getThreadAllocatedBytes(Thread.currentThread().getId()) - appenderBefore;
             MessageStoreTest.awaitDispatched(store);
-            long dispatcherBytes = threads.getThreadAllocatedBytes(dispatcher.getId()) - dispatcherBefore;
+            long dispatcherBytes = THREADS.getThreadAllocatedBytes(dispatcher.getId()) - dispatcherBefore;
             assertTrue(cb.completed == warmup + measured, "every append completed: " + cb.completed);
             // Less than one byte per record: nothing is allocated per record (a constant remains for
             // the measurement itself and for parking).
@@ -95,7 +98,6 @@ class AllocationTest {
 
     @Test
     void appendingFromAPayloadSourceAllocatesNothingPerRecord() throws Exception {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         StoreConfig config = new StoreConfig(dir).segmentSize(64 << 20).flushMode(FlushMode.ASYNC_FLUSH)
                 .zeroFillSegments(false);
         try (MessageStore store = MessageStore.open(config)) {
@@ -108,11 +110,11 @@ class AllocationTest {
             for (int i = 0; i < warmup; i++) {
                 store.append(r.reset().message(key, source).tagCode(i), cb);
             }
-            long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+            long before = THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
             for (int i = 0; i < measured; i++) {
                 store.append(r.reset().message(key, source).tagCode(i), cb);
             }
-            long bytes = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+            long bytes = THREADS.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
             assertTrue(cb.completed == warmup + measured, "every append completed: " + cb.completed);
             assertTrue(bytes < measured, "append from a source allocated " + bytes + " bytes for " + measured
                     + " records");
@@ -121,7 +123,6 @@ class AllocationTest {
 
     @Test
     void readingThroughAReusableSliceAllocatesNothingPerRecord() throws Exception {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         StoreConfig config = new StoreConfig(dir).segmentSize(64 << 20).flushMode(FlushMode.ASYNC_FLUSH);
         try (MessageStore store = MessageStore.open(config)) {
             QueueKey key = new QueueKey("alloc-read", 0);
@@ -138,12 +139,12 @@ class AllocationTest {
             for (int round = 0; round < 20; round++) { // warm-up: compiled before measuring
                 sum += readAll(store, offsets, slice);
             }
-            long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+            long before = THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
             int rounds = 100;
             for (int round = 0; round < rounds; round++) {
                 sum += readAll(store, offsets, slice);
             }
-            long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+            long allocated = THREADS.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
             assertTrue(sum > 0);
             long reads = (long) rounds * records;
             assertTrue(allocated < reads, "reading allocated " + allocated + " bytes for " + reads + " reads");

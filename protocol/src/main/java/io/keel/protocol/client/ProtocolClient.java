@@ -44,6 +44,8 @@ public final class ProtocolClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProtocolClient.class);
     private static volatile EventLoopGroup sharedGroup;
+    /** How long {@link #close} waits for the server to answer its CLOSE before closing anyway. */
+    private static final long CLOSE_ANSWER_TIMEOUT_MS = 5_000;
 
     /** Connection settings. */
     public record Options(String clientId, String user, String password, int heartbeatMillis, int maxFrameSize,
@@ -312,9 +314,6 @@ public final class ProtocolClient implements AutoCloseable {
         pending.clear();
         closed.complete(null);
     }
-
-    /** How long {@link #close} waits for the server to answer its CLOSE before closing anyway. */
-    private static final long CLOSE_ANSWER_TIMEOUT_MS = 5_000;
 
     /**
      * Closes the connection: first a CLOSE request, answered once the server has released what a new
