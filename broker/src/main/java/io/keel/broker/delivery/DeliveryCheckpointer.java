@@ -5,12 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.keel.broker.destination.Destination;
 import io.keel.broker.destination.DestinationRegistry;
+import io.keel.store.AppendCallback;
 import io.keel.store.ConsumeQueueBatch;
 import io.keel.store.MessageStore;
 import io.keel.store.QueueKey;
@@ -18,7 +23,9 @@ import io.keel.store.StoreException;
 
 /**
  * Snapshots of the delivery state and retention of the CommitLog. A checkpoint writes a snapshot
- * ({@link DeliverySnapshot}) covering the log up to a cut offset ({@link EffectBarrier}), then
+ * ({@link DeliverySnapshot}) covering the log up to a cut offset ({@link EffectBarrier}), once the log
+ * is durable up to that offset (a snapshot must never cover records a power loss could still cut: the
+ * log after a restart would grow again below the covered offset, and the next replay would skip it), then
  * deletes the CommitLog segments below the retention watermark: the lowest of
  * <ul>
  *   <li>the older of the two snapshots kept (the log after it is replayed at start);</li>
@@ -87,6 +94,7 @@ final class DeliveryCheckpointer {
     /** Writes a snapshot, then deletes the CommitLog below the retention watermark. Returns the new oldest offset. */
     synchronized long checkpoint() throws IOException {
         long covered = engine.barrier().cut(store::writtenOffset, 30_000);
+        awaitDurable(covered);
         synchronized (engine) {
             DeliverySnapshot.write(directory, covered, engine.nextSubscriptionIdValue(), engine.snapshotSource());
         }
@@ -99,6 +107,30 @@ final class DeliveryCheckpointer {
             return oldest;
         }
         return store.minOffset();
+    }
+
+    /** Waits until every record below {@code offset} is durable per the flush mode (at once under ASYNC_FLUSH). */
+    private void awaitDurable(long offset) throws IOException {
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        store.whenWritten(new AppendCallback() {
+            @Override
+            public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
+                durable.complete(null);
+            }
+
+            @Override
+            public void failed(StoreException error) {
+                durable.completeExceptionally(error);
+            }
+        });
+        try {
+            durable.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the CommitLog to be durable up to " + offset, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("the CommitLog is not durable up to offset " + offset + " (" + e + "): no snapshot", e);
+        }
     }
 
     /** The lowest CommitLog offset anything still needs (see the class comment). */

@@ -90,7 +90,7 @@ public final class DeliveryEngine implements DispatchListener, AutoCloseable {
 
     public DeliveryEngine(MessageStore store, DestinationRegistry destinations, DeliverySettings settings,
             java.nio.file.Path stateDirectory, long snapshotIntervalMillis, long duplicateWindowMillis) {
-        this.producers = new ProducerWindow(duplicateWindowMillis);
+        this.producers = new ProducerWindow(duplicateWindowMillis, barrier);
         this.store = store;
         this.destinations = destinations;
         this.settings = new SettingsByDestination(settings);

@@ -7,6 +7,8 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.keel.broker.delivery.EffectBarrier;
+
 /**
  * Duplicate detection for idempotent producers ({@code SendCommand.FLAG_IDEMPOTENT}): the last
  * sequence stored per producer id. A client that lost its connection does not know whether its
@@ -20,7 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * snapshot is replayed into it (every stored message carries its producer id and sequence). A send
  * counts for duplicate detection as soon as it is admitted (a resend racing with its original must be
  * dropped), but the snapshot holds only sequences whose append completed (durable under SYNC_FLUSH):
- * an admitted message that a crash then cut from the log must be accepted again when resent. A
+ * an admitted message that a crash then cut from the log must be accepted again when resent. Since the
+ * stored sequence is known only after the append, each append runs inside the delivery state's
+ * {@link EffectBarrier} ({@link #appending} to {@link #stored}/{@link #notStored}): a snapshot whose
+ * covered offset lies above the record waits for its sequence, else it would cover the record (no
+ * replay) without it, and the resend after a crash would store a second copy. A
  * producer silent for longer than the window is forgotten, so the table holds only producers that
  * could still be resending; the window must exceed the clients' reconnect timeout.
  *
@@ -33,12 +39,17 @@ public final class ProducerWindow {
 
     /** One producer's position. Its monitor orders the check-and-append of that producer's sends. */
     public static final class Entry {
+        private final EffectBarrier pending;
         /** The last sequence admitted (appended or being appended). */
         private long lastSequence;
         /** The last sequence whose append completed (what a snapshot may promise). */
         private long storedSequence;
         private long lastUsedMillis;
         private boolean forgotten;
+
+        private Entry(EffectBarrier pending) {
+            this.pending = pending;
+        }
 
         public synchronized long lastSequence() {
             return lastSequence;
@@ -47,8 +58,16 @@ public final class ProducerWindow {
 
     private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
     private final long windowMillis;
+    private final EffectBarrier pending;
 
+    /** A window whose appends no snapshot waits for (tests of the table alone). */
     public ProducerWindow(long windowMillis) {
+        this(windowMillis, new EffectBarrier());
+    }
+
+    /** A window whose appends the snapshots cut with {@code pending} wait for. */
+    public ProducerWindow(long windowMillis, EffectBarrier pending) {
+        this.pending = pending;
         if (windowMillis <= 0) {
             throw new IllegalArgumentException("the duplicate detection window must be positive, not " + windowMillis);
         }
@@ -57,7 +76,7 @@ public final class ProducerWindow {
 
     /** The entry of a producer, created empty on first use. */
     public Entry entry(long producerId) {
-        return entries.computeIfAbsent(producerId, id -> new Entry());
+        return entries.computeIfAbsent(producerId, id -> new Entry(pending));
     }
 
     /**
@@ -75,13 +94,27 @@ public final class ProducerWindow {
         return true;
     }
 
+    /**
+     * Right before appending an admitted sequence: until {@link #stored} or {@link #notStored} with the
+     * returned token, a snapshot cut above the record waits. Exactly one of the two must follow.
+     */
+    public static int appending(Entry e) {
+        return e.pending.enter();
+    }
+
     /** The append of {@code sequence} completed (under SYNC_FLUSH: it is durable). Any thread. */
-    public static void stored(Entry e, long sequence) {
+    public static void stored(Entry e, long sequence, int token) {
         synchronized (e) {
             if (sequence > e.storedSequence) {
                 e.storedSequence = sequence;
             }
         }
+        e.pending.exit(token);
+    }
+
+    /** The append begun with {@code token} failed: nothing for a snapshot to wait for. Any thread. */
+    public static void notStored(Entry e, int token) {
+        e.pending.exit(token);
     }
 
     /** The append of {@code sequence} was refused: the producer may send it again. */

@@ -26,6 +26,7 @@ final class SendCallback implements AppendCallback {
     /** The idempotent producer of the send and its sequence, told when the append completes; or null. */
     private ProducerWindow.Entry producer;
     private long sequence;
+    private int token;
 
     SendCallback(Channel channel, int correlationId, int queueId, Destination destination, boolean visible) {
         this.visible = visible;
@@ -35,10 +36,11 @@ final class SendCallback implements AppendCallback {
         this.destination = destination;
     }
 
-    /** Tells {@code producer}'s window entry when this send is stored. */
+    /** Tells {@code producer}'s window entry when this send is stored (begins its append: {@link ProducerWindow#appending}). */
     SendCallback producer(ProducerWindow.Entry producer, long sequence) {
         this.producer = producer;
         this.sequence = sequence;
+        this.token = ProducerWindow.appending(producer);
         return this;
     }
 
@@ -46,9 +48,9 @@ final class SendCallback implements AppendCallback {
      * What every stored send does, single or in a batch: tells its idempotent producer's window (if
      * any) and counts the message on its destination if it is visible now (not in a transaction).
      */
-    static void stored(ProducerWindow.Entry producer, long sequence, boolean visible, Destination destination) {
+    static void stored(ProducerWindow.Entry producer, long sequence, int token, boolean visible, Destination destination) {
         if (producer != null) {
-            ProducerWindow.stored(producer, sequence);
+            ProducerWindow.stored(producer, sequence, token);
         }
         if (visible) {
             destination.enqueued();
@@ -57,7 +59,7 @@ final class SendCallback implements AppendCallback {
 
     @Override
     public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
-        stored(producer, sequence, visible, destination);
+        stored(producer, sequence, token, visible, destination);
         if (channel.isActive()) {
             channel.writeAndFlush(SendResult.frame(channel.alloc(), correlationId, queueId, queueOffset, storeTimestamp),
                     channel.voidPromise());
@@ -71,6 +73,9 @@ final class SendCallback implements AppendCallback {
     @Override
     public void failed(StoreException error) {
         failed = true;
+        if (producer != null) {
+            ProducerWindow.notStored(producer, token);
+        }
         if (channel.isActive()) {
             channel.writeAndFlush(ErrorReply.frame(channel.alloc(), CommandCode.SEND, correlationId, errorCode(error),
                     "send to " + destination.id() + " failed: " + error.getMessage()), channel.voidPromise());

@@ -370,6 +370,7 @@ public final class SendHandler {
             private final boolean visible;
             private ProducerWindow.Entry producer;
             private long sequence;
+            private int token;
 
             Entry(int i, int queueId, Destination d, boolean visible) {
                 this.i = i;
@@ -378,16 +379,17 @@ public final class SendHandler {
                 this.visible = visible;
             }
 
-            /** Tells {@code p}'s window entry when this send is stored. */
+            /** Tells {@code p}'s window entry when this send is stored (begins its append: {@link ProducerWindow#appending}). */
             Entry producer(ProducerWindow.Entry p, long seq) {
                 this.producer = p;
                 this.sequence = seq;
+                this.token = ProducerWindow.appending(p);
                 return this;
             }
 
             @Override
             public void appended(long physicalOffset, long queueOffset, int size, long storeTimestamp) {
-                SendCallback.stored(producer, sequence, visible, d);
+                SendCallback.stored(producer, sequence, token, visible, d);
                 queueIds[i] = queueId;
                 offsets[i] = queueOffset;
                 timestamps[i] = storeTimestamp;
@@ -396,6 +398,9 @@ public final class SendHandler {
 
             @Override
             public void failed(StoreException error) {
+                if (producer != null) {
+                    ProducerWindow.notStored(producer, token);
+                }
                 refused(i, SendCallback.errorCode(error), "send to " + d.id() + " failed: " + error.getMessage());
             }
         }

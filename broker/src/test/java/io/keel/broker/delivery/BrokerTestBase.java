@@ -1,8 +1,12 @@
 package io.keel.broker.delivery;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,5 +54,14 @@ abstract class BrokerTestBase {
             c.close();
         }
         open.clear();
+    }
+
+    /** Polls {@code condition} until it holds, failing after 10 s. */
+    static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+            Thread.sleep(5); // polling the condition, with a deadline
+        }
     }
 }
