@@ -10,16 +10,21 @@ import io.keel.store.ConsumeQueueBatch;
 import io.keel.store.MessageStore;
 import io.keel.store.RecordSlice;
 import io.keel.store.StoreException;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 
 /**
  * A JMS consumer on a subscription. Runs on its connection's event loop: it offers due redeliveries
  * first, then scans its own position forward (higher priority bands first), skipping settled and
  * leased messages, expired ones (settled as expired) and those its filter rejects (they stay for
- * others). Each message it takes is leased in the subscription, recorded (one DELIVERED record per
- * batch, written before the frames so a crash cannot hide a delivery), and pushed within its credit.
+ * others). Each message it takes is leased in the subscription, written to the channel unflushed, and
+ * recorded (one DELIVERED record per batch, appended before the channel is flushed, so no frame leaves
+ * before the record a crash recovery needs to know of the delivery), within its credit.
  * {@link #wake()} may be called from any thread.
+ *
+ * <p>A delivery stores no reference into this consumer or its subscription (the staged state lives in
+ * the I/O thread's {@link PushScratch}, the frames in the channel's outbound buffer): with 10,000
+ * queues each such store dirtied a card of a different old object for the collector to refine, about
+ * 2.5 us of G1 refinement per message that the 8-queue case did not pay.
  */
 public final class SubscriptionConsumer extends CreditedPusher {
 
@@ -30,15 +35,17 @@ public final class SubscriptionConsumer extends CreditedPusher {
     private int epoch;
 
     private static final int READ_BATCH = 32;
-    /** Most frames (and DELIVERED entries) one batch stages. */
+    /** Most deliveries (DELIVERED entries and frames) one batch holds. */
     private static final int BATCH_FRAMES = READ_BATCH * 4;
 
     /**
      * What one I/O thread reuses for every consumer it pushes for, so a delivery allocates nothing
-     * but its frame: the slice messages are read through, and the DELIVERED record. A batch stages its
-     * entries, appends them (the store copies them), and only then writes frames, the one step that
-     * can start another consumer's push on this thread. (At 10,000 queues nearly every message is a
-     * batch of its own: a fresh 2.5 KiB entries buffer per message was garbage the collector chased.)
+     * but its frame: the slice messages are read through, and the DELIVERED record of the batch being
+     * pushed. A batch fills the entries while it writes its frames (unflushed), appends the record (the
+     * store copies it), and only then flushes, the one step that can start another consumer's push on
+     * this thread (a flush can make the channel writable again), which then finds the entries free.
+     * (At 10,000 queues nearly every message is a batch of its own: a fresh 2.5 KiB entries buffer per
+     * message was garbage the collector chased.)
      */
     private static final class PushScratch {
         final RecordSlice slice = RecordSlice.reusable();
@@ -72,11 +79,9 @@ public final class SubscriptionConsumer extends CreditedPusher {
     private final long[] scan;
     private final ConsumeQueueBatch batch = new ConsumeQueueBatch(READ_BATCH);
     private final EncodedMessage message = new EncodedMessage();
-    /** The deliveries of the batch being staged: this thread's {@link PushScratch} entries, or null. */
-    private StateRecord.Entries delivered;
     private volatile boolean rescanRequested;
-    private final ByteBuf[] frames = new ByteBuf[BATCH_FRAMES];
-    private int frameCount;
+    /** Deliveries in the batch being pushed: entries in this thread's {@link PushScratch}, frames written unflushed. */
+    private int batchCount;
 
     SubscriptionConsumer(long id, Channel channel, MessageStore store, DeliveryEngine engine, Subscription subscription,
             MessageFilter filter, long noLocalOrigin, int creditMessages, long creditBytes) {
@@ -150,16 +155,17 @@ public final class SubscriptionConsumer extends CreditedPusher {
             }
         } catch (StoreException e) {
             // The store is closing (or a record vanished under retention): stop; the next wake retries.
-        }
-        boolean full = frameCount >= frames.length - 1;
-        flushBatch();
-        if (full) {
-            pushAgain(); // the staging array filled up before the credit did
+        } finally {
+            boolean full = batchCount >= BATCH_FRAMES;
+            flushBatch(); // whatever happened, what was written is recorded and the thread's entries freed
+            if (full) {
+                pushAgain(); // the batch filled up before the credit did
+            }
         }
     }
 
     private boolean hasRoom() {
-        return hasCredit() && channel.isWritable() && frameCount < frames.length - 1;
+        return hasCredit() && channel.isWritable() && batchCount < BATCH_FRAMES;
     }
 
     private void deliverFrom(int sq, long now) {
@@ -227,12 +233,14 @@ public final class SubscriptionConsumer extends CreditedPusher {
                 return;
             }
             subscription.deliveredTo(this);
-            if (delivered == null) {
-                delivered = SCRATCH.get().entries.reset(subscription.spec().id());
+            StateRecord.Entries delivered = SCRATCH.get().entries;
+            if (batchCount++ == 0) {
+                delivered.reset(subscription.spec().id());
             }
             delivered.add(sq, offset, leased);
-            frames[frameCount++] = Deliver.frame(channel.alloc(), id, sq, offset, leased,
-                    slice.record().storeTimestamp(), payload, epoch);
+            // Written, not flushed: nothing reaches the socket before flushBatch appended the record.
+            channel.write(Deliver.frame(channel.alloc(), id, sq, offset, leased, slice.record().storeTimestamp(),
+                    payload, epoch), channel.voidPromise());
             creditMessages--;
             creditBytes -= payload.remaining();
         }
@@ -258,18 +266,14 @@ public final class SubscriptionConsumer extends CreditedPusher {
         }
     }
 
-    /** Records the batch's deliveries, then writes its frames. */
+    /** Records the batch's deliveries, then flushes its frames. */
     private void flushBatch() {
-        if (frameCount == 0) {
+        if (batchCount == 0) {
             return;
         }
-        engine.recordDelivered(SCRATCH.get().record, delivered);
-        delivered = null; // the thread's buffer is free again before any frame is written
-        for (int i = 0; i < frameCount; i++) {
-            channel.write(frames[i], channel.voidPromise());
-            frames[i] = null;
-        }
-        frameCount = 0;
+        PushScratch scratch = SCRATCH.get();
+        engine.recordDelivered(scratch.record, scratch.entries);
+        batchCount = 0; // the thread's entries are free again before the flush can start another push
         channel.flush();
     }
 }
