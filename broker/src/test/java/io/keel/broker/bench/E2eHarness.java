@@ -154,7 +154,7 @@ final class E2eHarness {
         }
 
         Counts counts() {
-            return new Counts(System.nanoTime(), sent.sum(), received.sum());
+            return new Counts(System.nanoTime(), sent.sum(), received.sum(), PROCESS.getProcessCpuTime());
         }
 
         private static long clamp(long nanos) {
@@ -163,7 +163,27 @@ final class E2eHarness {
     }
 
     /** The counters at one instant. */
-    record Counts(long nanos, long sent, long received) {
+    /** The JVM's CPU time (all its threads: broker, clients, compiler, collector). */
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    /**
+     * The counters at one moment, with the process CPU time: CPU per message is a steadier measure of
+     * what a change costs than the rate on a shared machine, where the rate also moves with what the
+     * other tenants and the disk do.
+     */
+    record Counts(long nanos, long sent, long received, long cpuNanos) {
+        /** Process CPU microseconds per message received since this. */
+        double cpuMicrosPerMessage(Counts later) {
+            long n = later.received - received;
+            return n <= 0 ? -1 : (later.cpuNanos - cpuNanos) / 1000.0 / n;
+        }
+
+        /** Cores busy on average since this (CPU time over elapsed time). */
+        double cores(Counts later) {
+            return (later.cpuNanos - cpuNanos) / (double) (later.nanos - nanos);
+        }
+
         double sentPerSecond(Counts later) {
             return (later.sent - sent) / ((later.nanos - nanos) / 1e9);
         }

@@ -74,7 +74,7 @@ final class E2eRunner {
     /** The figures of one case on one broker. */
     record Result(String broker, double sentPerSecond, double receivedPerSecond, Histogram sendLatency,
             Histogram endToEnd, long errors, String firstError, long undelivered, long drainMillis, long redelivered,
-            String remarks, ManyQueues manyQueues) {
+            String remarks, ManyQueues manyQueues, double cpuMicrosPerMessage, double cores) {
     }
 
     /** The extra figures of the many-queues case. */
@@ -293,7 +293,7 @@ final class E2eRunner {
         Throwable first = stats.firstError.get();
         return new Result(side.name(), a.sentPerSecond(b), a.receivedPerSecond(b), stats.sendHistogram(),
                 stats.endToEndHistogram(), stats.errors.sum(), first == null ? "" : first.toString(), undelivered,
-                drainMillis, stats.redelivered.sum(), side.remarks(), m);
+                drainMillis, stats.redelivered.sum(), side.remarks(), m, a.cpuMicrosPerMessage(b), a.cores(b));
     }
 
     private static void closeAll(List<? extends AutoCloseable> all) {

@@ -184,10 +184,13 @@ public final class EndToEndBenchmark {
                 us(e.getValueAtPercentile(50)), us(e.getValueAtPercentile(99)), r.errors(),
                 r.firstError().isEmpty() ? "" : " (first: " + r.firstError() + ")",
                 r.undelivered() > 0 ? "  UNDELIVERED " + r.undelivered() + " after " + r.drainMillis() + " ms" : "");
-        System.out.printf(Locale.ROOT, "         drain %d ms, redelivered %d; %s%n", r.drainMillis(), r.redelivered(),
-                r.remarks());
+        System.out.printf(Locale.ROOT, "         process CPU %.1f us per message (%.2f cores busy); drain %d ms, redelivered %d; %s%n",
+                r.cpuMicrosPerMessage(), r.cores(), r.drainMillis(), r.redelivered(), r.remarks());
         result(k + "sent_per_s", r.sentPerSecond(), 0);
         result(k + "received_per_s", r.receivedPerSecond(), 0);
+        if (r.cpuMicrosPerMessage() > 0) {
+            result(k + "cpu_us_per_msg", r.cpuMicrosPerMessage(), 1);
+        }
         if (latency) {
             result(k + "send_p50_us", s.getValueAtPercentile(50) / 1000.0, 0);
             result(k + "send_p99_us", s.getValueAtPercentile(99) / 1000.0, 0);
@@ -225,6 +228,7 @@ public final class EndToEndBenchmark {
     private static void printRatios() {
         List<Double> steadyRatios = new ArrayList<>();
         List<Double> firstRatios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
         for (int r = 1; r <= ROUNDS; r++) {
             String pre = prefix(r);
             System.out.printf(Locale.ROOT, "%n== Keel / Artemis (received msgs/s; case 1 also send latency)%s ==%n",
@@ -262,6 +266,17 @@ public final class EndToEndBenchmark {
                                 steadyRatios.add(steady);
                                 firstRatios.add(first);
                             }
+                            double cpuEight = FIGURES.getOrDefault(pre + "case2." + broker + ".cpu_us_per_msg", -1.0);
+                            double cpuMany = FIGURES.getOrDefault(c + broker + ".cpu_us_per_msg", -1.0);
+                            if (cpuEight > 0 && cpuMany > 0) {
+                                System.out.printf(Locale.ROOT, "3     %-62s %12.1f %12s %8.3f%n", broker + ": "
+                                        + "process CPU us per message, " + MANY_QUEUES + " / 8 queues", cpuMany, "",
+                                        cpuMany / cpuEight);
+                                result(c + broker + ".cpu_ratio_vs_8_queues", cpuMany / cpuEight, 3);
+                                if (broker.equals("keel")) {
+                                    cpuRatios.add(cpuMany / cpuEight);
+                                }
+                            }
                         }
                     }
                 }
@@ -273,6 +288,11 @@ public final class EndToEndBenchmark {
                     median(steadyRatios), FIRST_SECONDS, threeDecimals(firstRatios), median(firstRatios));
             result("e2e.case3.keel.ratio_vs_8_queues_median", median(steadyRatios), 3);
             result("e2e.case3.keel.first_ratio_vs_8_queues_median", median(firstRatios), 3);
+        }
+        if (cpuRatios.size() > 1) {
+            System.out.printf(Locale.ROOT, "Keel, process CPU per message, %d / 8 queues over %d rounds: %s (median %.3f)%n",
+                    MANY_QUEUES, cpuRatios.size(), threeDecimals(cpuRatios), median(cpuRatios));
+            result("e2e.case3.keel.cpu_ratio_vs_8_queues_median", median(cpuRatios), 3);
         }
     }
 

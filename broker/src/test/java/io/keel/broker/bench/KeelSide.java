@@ -210,7 +210,11 @@ final class KeelSide implements E2eHarness.Side {
         private final ProtocolClient client;
         private final Stats stats;
         private final Deliver deliver = new Deliver();
-        private final Map<Long, PerConsumer> byId = new HashMap<>();
+        /**
+         * By consumer id (1..n): an array, not a map of boxed ids, so that the client's per-delivery
+         * work does not grow with the number of queues (ids above 127 are not cached Longs).
+         */
+        private final PerConsumer[] byId;
         private final int ackBatch = EndToEndBenchmark.ACK_BATCH;
         /** ACK requests not answered yet. */
         private final java.util.concurrent.atomic.AtomicInteger unansweredAcks = new java.util.concurrent.atomic.AtomicInteger();
@@ -228,8 +232,9 @@ final class KeelSide implements E2eHarness.Side {
         KeelConsumers(ProtocolClient client, List<String> destinations, boolean topic, Stats stats) throws Exception {
             this.client = client;
             this.stats = stats;
+            this.byId = new PerConsumer[destinations.size() + 1];
             for (int i = 0; i < destinations.size(); i++) {
-                byId.put((long) i + 1, new PerConsumer(i + 1));
+                byId[i + 1] = new PerConsumer(i + 1);
             }
             client.onPush(this::onPush);
             for (int i = 0; i < destinations.size(); i++) {
@@ -253,7 +258,8 @@ final class KeelSide implements E2eHarness.Side {
                 int size = deliver.message.readableBytes();
                 MessageData m = MessageCodec.decode(deliver.message);
                 stats.received(E2eHarness.stampOf(m.bytes()), deliver.deliveryCount > 1);
-                PerConsumer c = byId.get(deliver.consumerId);
+                long id = deliver.consumerId;
+                PerConsumer c = id > 0 && id < byId.length ? byId[(int) id] : null;
                 if (c == null) {
                     stats.error(new IllegalStateException("DELIVER for unknown consumer " + deliver.consumerId));
                     return;
@@ -292,7 +298,7 @@ final class KeelSide implements E2eHarness.Side {
             // Acknowledge what is left (on the event loop, where the state lives), wait for the
             // answers, then close.
             try {
-                client.channel().eventLoop().submit(() -> byId.values().stream().filter(c -> c.ack.count > 0)
+                client.channel().eventLoop().submit(() -> java.util.Arrays.stream(byId, 1, byId.length).filter(c -> c.ack.count > 0)
                         .forEach(this::flush)).get(E2eHarness.TIMEOUT_S, TimeUnit.SECONDS);
                 if (!E2eHarness.await(() -> unansweredAcks.get() == 0, E2eHarness.TIMEOUT_S * 1000)) {
                     stats.error(new IllegalStateException(unansweredAcks.get() + " ACKs unanswered after "
