@@ -340,12 +340,15 @@ public final class MessageStore implements AutoCloseable {
     /**
      * Declares a queue ahead of its first record: its ConsumeQueue file is created in the background,
      * off the dispatcher (which is in the round trip of every synchronous send). Optional; does
-     * nothing for a queue that already has its file. Any thread; never blocks.
+     * nothing for a queue that already has its file. Any thread; never blocks. The future completes
+     * once the file exists, or the preparation was given up (the dispatcher then creates it at the
+     * first record): what a caller may wait for before it declares the queue ready for traffic.
      */
-    public void prepareQueue(QueueKey key) {
-        if (!closed) {
-            queues.prepare(key);
+    public java.util.concurrent.CompletableFuture<Void> prepareQueue(QueueKey key) {
+        if (closed) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
+        return queues.prepare(key);
     }
 
     /**

@@ -230,9 +230,11 @@ public final class DestinationRegistry implements AutoCloseable {
             Destination created = new Destination(k, queueCount, floors);
             // Their ConsumeQueue files are made in the background now rather than by the store's
             // dispatcher at each queue id's first message, inside that send's round trip.
+            java.util.concurrent.CompletableFuture<?>[] prepared = new java.util.concurrent.CompletableFuture<?>[queueCount];
             for (int q = 0; q < queueCount; q++) {
-                store.prepareQueue(created.key(Destination.storeQueueId(q, Destination.DEFAULT_PRIORITY)));
+                prepared[q] = store.prepareQueue(created.key(Destination.storeQueueId(q, Destination.DEFAULT_PRIORITY)));
             }
+            created.storageReady(java.util.concurrent.CompletableFuture.allOf(prepared));
             return created;
         });
         dirty.set(true);

@@ -220,12 +220,31 @@ public final class BrokerConnection extends FrameHandler {
             reply(frame, ErrorCode.INVALID_REQUEST, e.getMessage());
             return;
         }
-        channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.CREATE_CONSUMER, FrameLayout.FLAG_RESPONSE,
-                frame.correlationId()));
         long noLocalOrigin = cc.noLocal() && !cc.type().isQueue() && !s.spec().kind().shared()
                 ? ClientIds.origin(clientId, connectionId) : SubscriptionConsumer.NO_ORIGIN;
-        jmsConsumers.put(cc.consumerId(), ctx.delivery().openConsumer(cc.consumerId(), channel, s, filter,
-                noLocalOrigin, cc.creditMessages(), cc.creditBytes()));
+        java.util.concurrent.CompletableFuture<Void> ready = d.storageReady();
+        if (ready.isDone()) {
+            channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.CREATE_CONSUMER,
+                    FrameLayout.FLAG_RESPONSE, frame.correlationId()));
+            jmsConsumers.put(cc.consumerId(), ctx.delivery().openConsumer(cc.consumerId(), channel, s, filter,
+                    noLocalOrigin, cc.creditMessages(), cc.creditBytes()));
+            return;
+        }
+        // A destination this consumer just created: answered once its files exist (Destination#storageReady).
+        // The consumer is open from now on (closed with the connection like any other) but has no credit,
+        // so nothing is pushed before the answer; the client waits for the answer before it uses it.
+        SubscriptionConsumer consumer = ctx.delivery().openConsumer(cc.consumerId(), channel, s, filter, noLocalOrigin,
+                0, 0);
+        jmsConsumers.put(cc.consumerId(), consumer);
+        int correlationId = frame.correlationId();
+        ready.whenComplete((v, e) -> channel.eventLoop().execute(() -> {
+            if (consumer.isClosed() || !channel.isActive()) {
+                return;
+            }
+            channel.writeAndFlush(AdminCommands.empty(channel.alloc(), CommandCode.CREATE_CONSUMER,
+                    FrameLayout.FLAG_RESPONSE, correlationId));
+            consumer.credit(cc.creditMessages(), cc.creditBytes());
+        }));
     }
 
     private void createBrowser(Frame frame) {

@@ -91,16 +91,19 @@ public final class ConsumeQueueTable implements QueueOffsets {
      * {@link QueueFilesWorker}. Any thread. Not for a queue being deleted at the same moment: a
      * preparation racing the deletion record could map the old file, which the deletion then moves
      * aside (the broker prepares only non-temporary destinations and deletes only temporary ones).
+     * The future completes once the queue has its first segment, or the preparation was given up (a
+     * failure, or the table closing): the dispatcher then creates it at the first record, as without one.
      */
-    public void prepare(QueueKey key) {
+    public java.util.concurrent.CompletableFuture<Void> prepare(QueueKey key) {
         ConsumeQueue q = queues.get(key);
         if (q != null && q.hasSegments()) {
-            return;
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
         QueueFilesWorker p = worker();
-        if (p != null) {
-            p.submit(key);
+        if (p == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
+        return p.submit(key);
     }
 
     /** The background thread of queue files, started on first use; null once closed. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Stream;
 
@@ -29,7 +30,7 @@ final class QueueFilesWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(QueueFilesWorker.class);
 
     private final ConsumeQueueTable table;
-    /** Queue keys to prepare and {@link Deletion}s, in order. */
+    /** {@link Preparation}s and {@link Deletion}s, in order. */
     private final LinkedBlockingQueue<Object> pending = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -42,10 +43,20 @@ final class QueueFilesWorker implements Runnable {
         this.thread.start();
     }
 
-    void submit(QueueKey key) {
+    /** A queue to give its first segment, and who waits for it. */
+    private record Preparation(QueueKey key, CompletableFuture<Void> done) {
+    }
+
+    /** Queues {@code key}'s preparation; the future completes when it is done or given up. */
+    CompletableFuture<Void> submit(QueueKey key) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         if (running) {
-            pending.add(key);
+            pending.add(new Preparation(key, done));
         }
+        if (!running) {
+            done.complete(null); // stopped meanwhile: stop() may have missed it
+        }
+        return done;
     }
 
     /** The directory a deleted queue's files were moved to. */
@@ -99,7 +110,8 @@ final class QueueFilesWorker implements Runnable {
                 }
                 continue;
             }
-            QueueKey key = (QueueKey) task;
+            Preparation preparation = (Preparation) task;
+            QueueKey key = preparation.key();
             try {
                 if (!table.deletionPending(key)) { // its old directory may still be there
                     table.getOrCreateQueue(key).prepareFirstSegment();
@@ -112,6 +124,8 @@ final class QueueFilesWorker implements Runnable {
                     LOG.warn("could not prepare the consume queue {} ahead of its first record (the dispatcher "
                             + "will create it): {}", key, e.toString());
                 }
+            } finally {
+                preparation.done().complete(null);
             }
         }
     }
@@ -125,6 +139,9 @@ final class QueueFilesWorker implements Runnable {
             Thread.currentThread().interrupt();
         }
         for (Object task : pending) {
+            if (task instanceof Preparation preparation) {
+                preparation.done().complete(null); // given up: the dispatcher creates it if it is ever used
+            }
             if (task instanceof Deletion deletion) {
                 try {
                     deletion.run();
