@@ -170,7 +170,7 @@ final class ArtemisSide implements E2eHarness.Side {
         } catch (Exception e) {
             throw new IllegalStateException("stopping Artemis: " + e, e);
         } finally {
-            BenchBroker.deleteQuietly(dir);
+            BenchBroker.retire(dir);
         }
     }
 

@@ -113,7 +113,7 @@ final class KeelSide implements E2eHarness.Side {
         try {
             broker.close();
         } finally {
-            BenchBroker.deleteQuietly(dir);
+            BenchBroker.retire(dir);
         }
     }
 
