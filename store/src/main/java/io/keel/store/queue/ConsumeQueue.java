@@ -263,6 +263,14 @@ public final class ConsumeQueue {
             freeSpace.reserve(p, segmentBytes);
             int[] written = new int[1];
             MappedByteBuffer mapping = MappedFiles.createMapped(p, segmentBytes, PAGE, written);
+            if (written[0] > 0) {
+                // The new file's first page is in the page cache; one write through the mapping maps it
+                // writable into this process now, on the thread creating the segment (the files thread for
+                // a prepared queue), so that the dispatcher's first entry does not take the write fault
+                // (about 8 us with ext4's page_mkwrite, in the round trip of the sends of its batch: 80 ms
+                // over a first pass of 10,000 queues). The byte is an empty entry's, zero either way.
+                mapping.put(0, (byte) 0);
+            }
             return new Segment(firstOffset, p, mapping, written[0]);
         }
         MappedFiles.create(p, segmentBytes, false);
