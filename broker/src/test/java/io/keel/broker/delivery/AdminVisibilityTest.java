@@ -21,12 +21,6 @@ import io.netty.buffer.Unpooled;
 /** What {@code keel admin list} and {@code keel admin subscriptions} report: depth, in-flight, consumers, dead-letter and expiry counts. */
 class AdminVisibilityTest extends BrokerTestBase {
 
-    private ProtocolClient connect() {
-        ProtocolClient c = ProtocolClient.connect("127.0.0.1", broker.brokerPort(), ProtocolClient.Options.defaults());
-        open.add(c);
-        return c;
-    }
-
     private static void send(ProtocolClient p, DestinationType type, String destination, long expiration, String text)
             throws Exception {
         SendCommand s = new SendCommand();

@@ -14,6 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.keel.broker.Broker;
 import io.keel.broker.config.BrokerConfig;
+import io.keel.protocol.DestinationType;
+import io.keel.protocol.client.ProtocolClient;
+import io.keel.protocol.command.SendCommand;
+import io.netty.buffer.Unpooled;
 
 /** An in-process broker on ephemeral ports per test, and the connections the test opened, closed after it. */
 abstract class BrokerTestBase {
@@ -54,6 +58,33 @@ abstract class BrokerTestBase {
             c.close();
         }
         open.clear();
+    }
+
+    /** A connection to the broker, closed after the test. */
+    ProtocolClient connect() {
+        ProtocolClient c = ProtocolClient.connect("127.0.0.1", broker.brokerPort(), ProtocolClient.Options.defaults());
+        open.add(c);
+        return c;
+    }
+
+    /** Sends persistent JMS text messages of priority 4 that never expire, each answered before the next. */
+    static void sendTexts(ProtocolClient p, DestinationType type, String destination, String... texts) throws Exception {
+        sendTexts(p, type, destination, 0, 4, texts);
+    }
+
+    /** Sends persistent JMS text messages (producer id 1), each answered before the next. */
+    static void sendTexts(ProtocolClient p, DestinationType type, String destination, long expiration, int priority,
+            String... texts) throws Exception {
+        SendCommand s = new SendCommand();
+        s.destinationType = type;
+        s.destination = destination;
+        s.producerId = 1;
+        s.flags = SendCommand.FLAG_PERSISTENT;
+        s.priority(priority);
+        for (String t : texts) {
+            s.message = Unpooled.wrappedBuffer(JmsConsumerClient.text(t, expiration, priority));
+            p.request(id -> s.frame(p.channel().alloc(), id)).get(10, TimeUnit.SECONDS).release();
+        }
     }
 
     /** Polls {@code condition} until it holds, failing after 10 s. */

@@ -27,12 +27,6 @@ import io.netty.buffer.Unpooled;
  */
 class DestinationSettingsTest extends BrokerTestBase {
 
-    private ProtocolClient connect() {
-        ProtocolClient c = ProtocolClient.connect("127.0.0.1", broker.brokerPort(), ProtocolClient.Options.defaults());
-        open.add(c);
-        return c;
-    }
-
     private void send(String queue, long expiration, String text) throws Exception {
         ProtocolClient p = connect();
         SendCommand s = new SendCommand();

@@ -31,12 +31,6 @@ class DuplicateSendTest extends BrokerTestBase {
 
     private static final long PRODUCER = 0x5EED_0000_0001L;
 
-    private ProtocolClient connect() {
-        ProtocolClient c = ProtocolClient.connect("127.0.0.1", broker.brokerPort(), ProtocolClient.Options.defaults());
-        open.add(c);
-        return c;
-    }
-
     /** Sends "m{seq}" with the producer id and sequence; returns the queue offset the broker answered. */
     private static long send(ProtocolClient p, String queue, long seq, boolean idempotent) throws Exception {
         SendCommand s = new SendCommand();

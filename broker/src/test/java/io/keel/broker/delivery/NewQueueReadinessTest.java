@@ -15,8 +15,6 @@ import io.keel.broker.destination.DestinationId;
 import io.keel.protocol.DestinationType;
 import io.keel.protocol.client.ProtocolClient;
 import io.keel.protocol.command.CreateConsumer;
-import io.keel.protocol.command.SendCommand;
-import io.netty.buffer.Unpooled;
 
 /**
  * A consumer that creates its queue is answered once the queue's ConsumeQueue file exists, so that
@@ -27,12 +25,6 @@ import io.netty.buffer.Unpooled;
 class NewQueueReadinessTest extends BrokerTestBase {
 
     private static final int BACKLOG = 2_000;
-
-    private ProtocolClient connect() {
-        ProtocolClient c = ProtocolClient.connect("127.0.0.1", broker.brokerPort(), ProtocolClient.Options.defaults());
-        open.add(c);
-        return c;
-    }
 
     /** Queues whose files the store's files thread creates one by one before any queue declared after them. */
     private void busyFilesThread(String prefix) {
@@ -47,25 +39,13 @@ class NewQueueReadinessTest extends BrokerTestBase {
         }
     }
 
-    private void send(String queue, String text) throws Exception {
-        ProtocolClient p = connect();
-        SendCommand s = new SendCommand();
-        s.destinationType = DestinationType.QUEUE;
-        s.destination = queue;
-        s.producerId = 1;
-        s.flags = SendCommand.FLAG_PERSISTENT;
-        s.priority(4);
-        s.message = Unpooled.wrappedBuffer(JmsConsumerClient.text(text, 0, 4));
-        p.request(id -> s.frame(p.channel().alloc(), id)).get(10, TimeUnit.SECONDS).release();
-    }
-
     @Test
     void aConsumerThatCreatesItsQueueIsAnsweredOnceTheQueueHasItsFile() throws Exception {
         busyFilesThread("ahead-");
         JmsConsumerClient c = new JmsConsumerClient(connect(), 1, "fresh", 10);
         open.add(c);
         assertTrue(consumeQueueFileExists("fresh"), "the queue's ConsumeQueue file exists when its consumer is answered");
-        send("fresh", "first");
+        sendTexts(connect(), DestinationType.QUEUE, "fresh", "first");
         assertEquals("first", c.next().text());
     }
 
@@ -85,7 +65,7 @@ class NewQueueReadinessTest extends BrokerTestBase {
         }
         p.close();
         awaitTrue(() -> s.consumers().isEmpty(), "the ended connection's consumer is closed");
-        send("orphan", "kept");
+        sendTexts(connect(), DestinationType.QUEUE, "orphan", "kept");
         JmsConsumerClient next = new JmsConsumerClient(connect(), 1, "orphan", 10);
         open.add(next);
         assertEquals("kept", next.next().text(), "nothing is held by the consumer of the ended connection");

@@ -22,12 +22,6 @@ import io.netty.buffer.Unpooled;
 /** Queue semantics through the protocol: competing consumers, acks, returns, counts, DLQ, expiry, restarts. */
 class QueueDeliveryTest extends BrokerTestBase {
 
-    private ProtocolClient connect() {
-        ProtocolClient c = ProtocolClient.connect("127.0.0.1", broker.brokerPort(), ProtocolClient.Options.defaults());
-        open.add(c);
-        return c;
-    }
-
     private JmsConsumerClient consumer(long id, String queue, int credit) throws Exception {
         JmsConsumerClient c = new JmsConsumerClient(connect(), id, queue, credit);
         open.add(c);
@@ -39,17 +33,7 @@ class QueueDeliveryTest extends BrokerTestBase {
     }
 
     private void sendWith(String queue, long expiration, int priority, String... texts) throws Exception {
-        ProtocolClient p = connect();
-        SendCommand s = new SendCommand();
-        s.destinationType = DestinationType.QUEUE;
-        s.destination = queue;
-        s.producerId = 1;
-        s.flags = SendCommand.FLAG_PERSISTENT;
-        s.priority(priority);
-        for (String t : texts) {
-            s.message = Unpooled.wrappedBuffer(JmsConsumerClient.text(t, expiration, priority));
-            p.request(id -> s.frame(p.channel().alloc(), id)).get(10, TimeUnit.SECONDS).release();
-        }
+        sendTexts(connect(), DestinationType.QUEUE, queue, expiration, priority, texts);
     }
 
     private static String[] texts(String prefix, int n) {

@@ -28,12 +28,6 @@ class SnapshotRetentionTest extends BrokerTestBase {
 
     private static final String PAD = "x".repeat(64 * 1024);
 
-    private ProtocolClient connect() {
-        ProtocolClient c = ProtocolClient.connect("127.0.0.1", broker.brokerPort(), ProtocolClient.Options.defaults());
-        open.add(c);
-        return c;
-    }
-
     private JmsConsumerClient consumer(long id, String queue, int credit) throws Exception {
         JmsConsumerClient c = new JmsConsumerClient(connect(), id, queue, credit);
         open.add(c);

@@ -31,12 +31,10 @@ import io.keel.protocol.client.RemoteError;
 import io.keel.protocol.command.CommandCode;
 import io.keel.protocol.command.CreateConsumer;
 import io.keel.protocol.command.ErrorCode;
-import io.keel.protocol.command.SendCommand;
 import io.keel.protocol.frame.Frame;
 import io.keel.protocol.frame.FrameLayout;
 import io.keel.protocol.frame.Wire;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 /** Temporary destinations live exactly as long as their connection, and only it consumes from them. */
 class TemporaryDestinationTest {
@@ -86,14 +84,7 @@ class TemporaryDestinationTest {
     }
 
     private static void send(ProtocolClient p, String name, String text) throws Exception {
-        SendCommand s = new SendCommand();
-        s.destinationType = DestinationType.TEMPORARY_QUEUE;
-        s.destination = name;
-        s.producerId = 1;
-        s.flags = SendCommand.FLAG_PERSISTENT;
-        s.priority(4);
-        s.message = Unpooled.wrappedBuffer(JmsConsumerClient.text(text, 0, 4));
-        p.request(id -> s.frame(p.channel().alloc(), id)).get(10, TimeUnit.SECONDS).release();
+        BrokerTestBase.sendTexts(p, DestinationType.TEMPORARY_QUEUE, name, text);
     }
 
     private static ErrorCode error(Throwable t) {

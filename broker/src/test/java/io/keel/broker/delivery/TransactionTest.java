@@ -39,12 +39,6 @@ import io.netty.buffer.Unpooled;
  */
 class TransactionTest extends BrokerTestBase {
 
-    private ProtocolClient connect() {
-        ProtocolClient c = ProtocolClient.connect("127.0.0.1", broker.brokerPort(), ProtocolClient.Options.defaults());
-        open.add(c);
-        return c;
-    }
-
     private JmsConsumerClient consumer(ProtocolClient c, long id, String queue, int credit) throws Exception {
         JmsConsumerClient j = new JmsConsumerClient(c, id, queue, credit);
         open.add(j);
